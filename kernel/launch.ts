@@ -1,0 +1,93 @@
+/**
+ * The project's tslab kernel: the kernelspec's argv points here, not at a `tslab` on PATH.
+ *
+ * It starts the project-local tslab (so the display bridge in `display.ts` reaches the same
+ * `lastWriteDisplayData` the kernel writes with) and fixes the one thing tslab gets wrong for a
+ * test-running project: tslab installs `uncaughtException` / `unhandledRejection` handlers that
+ * only log, so a cell whose promise rejects unobserved still replies `status: "ok"`.
+ *
+ * Here such an error fails the cell it happened in (or, if it surfaces after that cell replied,
+ * the next cell to run), with the error's stack on that cell's stderr and the marker
+ * {@link ASYNC_ERROR_MARKER}, which the runner looks for.
+ *
+ * Usage (what kernel.json runs): `node dist/kernel/launch.js --config-path CONNECTION_FILE [--js]`
+ */
+import { ASYNC_ERROR_MARKER } from "./protocol";
+
+interface TslabExecutionCount {
+  count: number;
+}
+type WriteStream = (name: "stdout" | "stderr", text: string) => void;
+interface TslabHandlerPrototype {
+  handleExecuteImpl(this: unknown, req: unknown, writeStream: WriteStream, writeDisplayData: unknown): Promise<TslabExecutionCount>;
+}
+
+const pending: string[] = [];
+
+function describe(kind: string, err: unknown): string {
+  const text = err instanceof Error ? err.stack ?? `${err.name}: ${err.message}` : String(err);
+  return `${ASYNC_ERROR_MARKER} ${kind}: ${text}`;
+}
+
+function parseArgs(argv: string[]): { configPath: string; jsKernel: boolean } {
+  let configPath = "";
+  let jsKernel = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--config-path") configPath = argv[++i] ?? "";
+    else if (a.startsWith("--config-path=")) configPath = a.slice("--config-path=".length);
+    else if (a === "--js") jsKernel = true;
+    else if (a === "kernel") continue;
+    else throw new Error(`elbo-lab kernel: unknown argument ${JSON.stringify(a)}`);
+  }
+  if (!configPath) throw new Error("elbo-lab kernel: --config-path CONNECTION_FILE is required");
+  return { configPath, jsKernel };
+}
+
+/** Waits one macrotask, so that Node has reported every rejection left unhandled by the cell. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function main(): void {
+  const { configPath, jsKernel } = parseArgs(process.argv.slice(2));
+  process.env.ELBO_LAB_KERNEL = "1";
+
+  const onRejection = (reason: unknown) => pending.push(describe("unhandled promise rejection", reason));
+  const onException = (err: unknown) => pending.push(describe("uncaught exception", err));
+
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl: { prototype: TslabHandlerPrototype } };
+  const proto = jupyter.JupyterHandlerImpl.prototype;
+  const original = proto.handleExecuteImpl;
+  proto.handleExecuteImpl = async function (req, writeStream, writeDisplayData) {
+    if (pending.length > 0) {
+      // An error surfaced after the previous cell had replied: it belongs to no running cell,
+      // so fail this one rather than lose it. (tslab has already routed stdout/stderr to it.)
+      const earlier = pending.splice(0);
+      const count = await original.call(this, { code: "" }, writeStream, writeDisplayData);
+      writeStream("stderr", `An earlier cell left an asynchronous error behind:\n${earlier.join("\n")}\n`);
+      throw count;
+    }
+    const count = await original.call(this, req, writeStream, writeDisplayData);
+    await settle();
+    if (pending.length > 0) {
+      writeStream("stderr", pending.splice(0).join("\n") + "\n");
+      throw count;
+    }
+    return count;
+  };
+
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { startKernel } = require("tslab/dist/main") as {
+    startKernel(opts: { configPath: string; enableFindLocal: boolean; jsKernel: boolean }): void;
+  };
+  startKernel({ configPath, enableFindLocal: false, jsKernel });
+  // tslab's own handlers only log (and would print each error a second time): ours replace them.
+  process.removeAllListeners("unhandledRejection");
+  process.removeAllListeners("uncaughtException");
+  process.on("unhandledRejection", onRejection);
+  process.on("uncaughtException", onException);
+}
+
+main();

@@ -1,0 +1,21 @@
+/**
+ * What the kernel bridge and the runner agree on. Both sides import these names; nothing else
+ * about the wire format is assumed.
+ */
+
+/** MIME type of a display output that carries one named record (see `record` in ./record.ts). */
+export const RECORD_MIME = "application/vnd.elbo-lab.record+json";
+
+/** Prefix of the stderr line the kernel launcher writes when a cell leaves an asynchronous error behind. */
+export const ASYNC_ERROR_MARKER = "[elbo-lab:async-error]";
+
+/** Environment variable that turns smoke mode on for notebooks (set by the runner under CI or --smoke). */
+export const SMOKE_ENV = "ELBO_LAB_SMOKE";
+
+/** One record as it travels inside a display output. */
+export interface RecordPayload {
+  name: string;
+  value: unknown;
+  /** `"value"` for a plain record, `"check"` for the outcome of a `check`. */
+  kind: "value" | "check";
+}

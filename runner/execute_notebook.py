@@ -1,0 +1,161 @@
+"""Executes one notebook through nbclient (the executor behind `jupyter nbconvert --execute`).
+
+Called by the runner (runner/run.ts), one process per notebook:
+
+    python3 runner/execute_notebook.py IN.ipynb OUT.ipynb REPORT.json --cell-timeout S
+
+It never writes IN. It writes OUT (the executed copy, also when a cell fails) and REPORT, one JSON
+object: status ("ok" | "failed" | "invalid"), kind of failure, the failing cell's index, its source
+and the kernel's own error text (tslab sends no `error` output: the type-checker message or stack is
+on the cell's stderr stream). Once the kernel is up it prints `KERNEL_PID <pid>` on stdout so the
+runner can kill the kernel's process group if this process is itself killed.
+"""
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+
+ASYNC_ERROR_MARKER = "[elbo-lab:async-error]"
+# Code the runner sends after the last cell (never written to the notebook): it lets any asynchronous
+# error that surfaces after the last cell replied reach the kernel launcher, which then fails it.
+FLUSH_CODE = "await new Promise((resolve) => setTimeout(resolve, 100));"
+
+
+def write_json(path, obj):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=1, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def stream_text(cell, name):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == name)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("input")
+    ap.add_argument("output")
+    ap.add_argument("report")
+    ap.add_argument("--cell-timeout", type=int, default=300)
+    ap.add_argument("--startup-timeout", type=int, default=60)
+    ap.add_argument("--kernel", default=None, help="override the notebook's kernelspec name")
+    args = ap.parse_args()
+
+    report = {"notebook": args.input, "status": "ok", "kind": None, "message": None, "cell": None,
+              "cellsTotal": 0, "cellsRun": 0, "kernelStartSeconds": None, "cellSeconds": [], "seconds": 0}
+
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        from jupyter_client.kernelspec import NoSuchKernel
+    except ImportError as e:
+        report.update(status="invalid", kind="no-jupyter", message=f"this Python ({sys.executable}) lacks Jupyter: {e}")
+        write_json(args.report, report)
+        return 0
+
+    try:
+        with open(args.input, encoding="utf-8") as f:
+            nb = nbformat.read(f, as_version=4)
+        nbformat.validate(nb)
+    except FileNotFoundError:
+        report.update(status="invalid", kind="missing", message="no such file")
+        write_json(args.report, report)
+        return 0
+    except Exception as e:  # JSON or schema error
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        report.update(status="invalid", kind="invalid-notebook", message=f"not a valid nbformat 4 notebook: {first}")
+        write_json(args.report, report)
+        return 0
+
+    kernel_name = args.kernel or nb.metadata.get("kernelspec", {}).get("name")
+    if not kernel_name:
+        report.update(status="invalid", kind="no-kernelspec", message="metadata.kernelspec.name is missing (expected \"tslab\")")
+        write_json(args.report, report)
+        return 0
+
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+    report["cellsTotal"] = len(code_cells)
+    replies = {}
+
+    def on_cell_executed(cell, cell_index, execute_reply):
+        replies[cell_index] = execute_reply
+
+    client = NotebookClient(nb, timeout=args.cell_timeout, startup_timeout=args.startup_timeout,
+                            kernel_name=kernel_name, allow_errors=True, record_timing=False,
+                            resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.input))}},
+                            on_cell_executed=on_cell_executed)
+
+    def fail(kind, index, message, stderr=""):
+        client.shutdown_kernel = "immediate"  # a hung or broken kernel need not be asked nicely
+        cell = nb.cells[index] if index is not None and index >= 0 else None
+        report.update(status="failed", kind=kind, message=message,
+                      cell={"index": index, "source": cell.source if cell is not None else FLUSH_CODE,
+                            "stderr": stderr})
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, terminate)
+
+    t0 = time.monotonic()
+    try:
+        client.km = client.create_kernel_manager()
+        try:
+            client.start_new_kernel()
+        except NoSuchKernel:
+            report.update(status="invalid", kind="unknown-kernel",
+                          message=f"kernel \"{kernel_name}\" is not installed (run `npm run kernel:install`; notebooks here use \"tslab\")")
+            return 0
+        client.start_new_kernel_client()
+        pid = getattr(getattr(client.km, "provisioner", None), "pid", None) or getattr(client.km, "kernel", None) and client.km.kernel.pid
+        print(f"KERNEL_PID {pid}", flush=True)
+        report["kernelStartSeconds"] = round(time.monotonic() - t0, 3)
+
+        cells = list(code_cells) + [-1]
+        for index in cells:
+            if index == -1:
+                cell = nbformat.v4.new_code_cell(FLUSH_CODE)
+            else:
+                cell = nb.cells[index]
+            t = time.monotonic()
+            try:
+                client.execute_cell(cell, index if index >= 0 else len(nb.cells))
+            except CellTimeoutError:
+                fail("timeout", index, f"cell did not finish within {args.cell_timeout:g} s", stream_text(cell, "stderr"))
+                break
+            except DeadKernelError:
+                fail("kernel-died", index, "the kernel died while running this cell (e.g. process.exit or a crash)",
+                     stream_text(cell, "stderr"))
+                break
+            if index >= 0:
+                report["cellSeconds"].append(round(time.monotonic() - t, 3))
+                report["cellsRun"] += 1
+            reply = replies.get(index if index >= 0 else len(nb.cells))
+            status = reply["content"].get("status") if reply else None
+            err = stream_text(cell, "stderr")
+            if status != "ok":
+                kind = "async-error" if ASYNC_ERROR_MARKER in err else "error"
+                if index == -1:
+                    fail(kind, -1, "an asynchronous error surfaced after the last cell had finished", err)
+                else:
+                    fail(kind, index, f"the cell failed (execute_reply status {status!r})", err)
+                break
+    except KeyboardInterrupt as e:
+        report.update(status="failed", kind="interrupted", message=f"stopped by the runner ({e})")
+    finally:
+        try:
+            client._cleanup_kernel()
+        except Exception:
+            pass
+        nbformat.write(nb, args.output)
+        report["seconds"] = round(time.monotonic() - t0, 3)
+        write_json(args.report, report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

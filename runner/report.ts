@@ -1,0 +1,82 @@
+/**
+ * What the runner prints: one block per failure (notebook, cell, its first lines, the kernel's own
+ * error text), then a summary table, then the closing count line.
+ */
+export type Status = "ok" | "failed" | "invalid" | "timeout" | "interrupted";
+
+export interface NotebookResult {
+  /** Path as given / found, relative to the project root where possible. */
+  notebook: string;
+  status: Status;
+  kind: string | null;
+  message: string | null;
+  cell: { index: number; source: string; stderr: string } | null;
+  cellsRun: number;
+  cellsTotal: number;
+  checksPassed: number;
+  checksTotal: number;
+  seconds: number;
+  kernelStartSeconds: number | null;
+  executed: string | null;
+  /** Extra problems found by the runner itself (e.g. the source changed on disk). */
+  problems: string[];
+}
+
+function firstLines(source: string, n = 3): string {
+  const lines = source.split("\n");
+  const shown = lines.slice(0, n).map((l) => `    | ${l}`);
+  if (lines.length > n) shown.push(`    | … (${lines.length - n} more lines)`);
+  return shown.join("\n");
+}
+
+function indent(text: string, max = 40): string {
+  const lines = text.replace(/\s+$/, "").split("\n");
+  const shown = lines.slice(0, max);
+  if (lines.length > max) shown.push(`… (${lines.length - max} more lines)`);
+  return shown.map((l) => `    ${l}`).join("\n");
+}
+
+/** A failure, as a block a person reads. */
+export function formatFailure(r: NotebookResult): string {
+  const head = `✘ ${r.notebook}: ${r.kind ?? r.status}${r.message ? ` — ${r.message}` : ""}`;
+  const parts = [head];
+  if (r.cell) {
+    parts.push(r.cell.index >= 0 ? `  cell ${r.cell.index} (0-based index in the notebook):` : "  after the last cell:");
+    parts.push(firstLines(r.cell.source));
+    if (r.cell.stderr.trim()) parts.push("  kernel error output:", indent(r.cell.stderr));
+  }
+  for (const p of r.problems) parts.push(`  ${p}`);
+  return parts.join("\n");
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + " ".repeat(n - s.length);
+}
+
+/** The summary table and the closing line `notebooks: N passed, M failed`. */
+export function formatSummary(results: NotebookResult[], wallSeconds: number): string {
+  const rows = results.map((r) => [
+    r.notebook,
+    r.status === "ok" && r.problems.length === 0 ? "ok" : r.kind ?? r.status,
+    `${r.cellsRun}/${r.cellsTotal}`,
+    `${r.checksPassed}/${r.checksTotal}`,
+    `${r.seconds.toFixed(1)} s`,
+  ]);
+  const header = ["notebook", "status", "cells", "checks", "time"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cols: string[]) => cols.map((c, i) => pad(c, widths[i])).join("  ");
+  const passed = results.filter(passedResult).length;
+  const checks = results.reduce((a, r) => a + r.checksTotal, 0);
+  return [
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+    `${results.length} notebook(s), ${checks} check(s), ${wallSeconds.toFixed(1)} s wall time`,
+    `notebooks: ${passed} passed, ${results.length - passed} failed`,
+  ].join("\n");
+}
+
+export function passedResult(r: NotebookResult): boolean {
+  return r.status === "ok" && r.problems.length === 0;
+}

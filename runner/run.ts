@@ -1,0 +1,262 @@
+/**
+ * The headless runner: executes notebooks through Jupyter's own executor (nbclient, the engine of
+ * `jupyter nbconvert --execute`) with the project's tslab kernel, one kernel per notebook, several in
+ * parallel; writes executed copies and records to `build/`; never touches the sources.
+ *
+ * Process hygiene: each notebook runs in a Python child in its own process group; the child reports
+ * its kernel's pid (the kernel runs in a session of its own, so it is not in that group). On a
+ * notebook timeout, on SIGINT/SIGTERM, and at the end, the runner stops the child and kills the
+ * kernel's process group, so nothing outlives it.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { findJupyterPython, noJupyterMessage, projectRoot, writeKernelSpec } from "../kernel/jupyter";
+import { SMOKE_ENV } from "../kernel/protocol";
+import { extractRecords, recordsEntry, type NotebookRecords } from "./records";
+import { formatFailure, passedResult, type NotebookResult } from "./report";
+
+export interface RunOptions {
+  notebooks: string[];
+  jobs: number;
+  cellTimeout: number;
+  notebookTimeout: number;
+  smoke: boolean;
+  buildDir: string;
+  python?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunOutcome {
+  results: NotebookResult[];
+  records: Record<string, unknown>;
+  wallSeconds: number;
+  interrupted: boolean;
+}
+
+const GRACE_MS = 5000;
+
+function sha256(file: string): string | null {
+  try {
+    return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  } catch {
+    return null;
+  }
+}
+
+function killGroup(pid: number | undefined | null, signal: NodeJS.Signals): void {
+  if (!pid || pid <= 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Lists notebooks under `dir` (recursively, sorted, skipping checkpoints). */
+export function discoverNotebooks(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith(".")) continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ipynb")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** A name for outputs under build/, unique per notebook: the path relative to notebooks/ or the root. */
+export function buildName(nbPath: string, root: string): string {
+  const abs = path.resolve(nbPath);
+  const nbDir = path.join(root, "notebooks");
+  const rel = abs.startsWith(nbDir + path.sep) ? path.relative(nbDir, abs) : path.relative(root, abs);
+  return rel.startsWith("..") ? path.basename(abs) : rel;
+}
+
+interface Running {
+  child: ChildProcess;
+  kernelPid: number | null;
+}
+
+export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const root = projectRoot();
+  const t0 = Date.now();
+
+  const py = opts.python ? { found: { python: opts.python }, tried: [] as string[] } : findJupyterPython();
+  if (!py.found) throw new Error(noJupyterMessage(py.tried));
+  const python = py.found.python;
+
+  const buildDir = path.resolve(opts.buildDir);
+  const jupyterDir = path.join(buildDir, "jupyter");
+  writeKernelSpec(jupyterDir, root);
+  const executedDir = path.join(buildDir, "executed");
+  const reportsDir = path.join(buildDir, "reports");
+  fs.mkdirSync(executedDir, { recursive: true });
+  fs.mkdirSync(reportsDir, { recursive: true });
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Our kernelspec first, whatever else is registered under the same name.
+    JUPYTER_PATH: [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+    PYTHONUNBUFFERED: "1",
+  };
+  if (opts.smoke) env[SMOKE_ENV] = "1";
+  else delete env[SMOKE_ENV];
+
+  const running = new Set<Running>();
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\nrunner: ${sig} received, stopping ${running.size} running notebook(s)…`);
+    for (const r of running) stop(r);
+  };
+  const stop = (r: Running) => {
+    killGroup(r.child.pid, "SIGTERM");
+    setTimeout(() => {
+      killGroup(r.child.pid, "SIGKILL");
+      killGroup(r.kernelPid, "SIGKILL");
+    }, GRACE_MS).unref();
+  };
+  const sigint = () => onSignal("SIGINT");
+  const sigterm = () => onSignal("SIGTERM");
+  process.on("SIGINT", sigint);
+  process.on("SIGTERM", sigterm);
+
+  const results: NotebookResult[] = new Array(opts.notebooks.length);
+  const records: Record<string, unknown> = {};
+  const kernelPids = new Set<number>();
+
+  const runOne = async (i: number): Promise<void> => {
+    const nbPath = opts.notebooks[i];
+    const display = path.relative(root, path.resolve(nbPath)) || nbPath;
+    const name = buildName(nbPath, root);
+    const executed = path.join(executedDir, name);
+    const reportFile = path.join(reportsDir, name.replace(/\.ipynb$/, "") + ".json");
+    fs.mkdirSync(path.dirname(executed), { recursive: true });
+    fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+    fs.rmSync(reportFile, { force: true });
+    const before = sha256(nbPath);
+    const started = Date.now();
+    const base: NotebookResult = {
+      notebook: display, status: "ok", kind: null, message: null, cell: null, cellsRun: 0, cellsTotal: 0,
+      checksPassed: 0, checksTotal: 0, seconds: 0, kernelStartSeconds: null, executed: null, problems: [],
+    };
+    if (interrupted) {
+      results[i] = { ...base, status: "interrupted", kind: "interrupted", message: "not started: the runner was interrupted" };
+      return;
+    }
+    if (before === null) {
+      results[i] = { ...base, status: "invalid", kind: "missing", message: `${display}: no such file` };
+      log(`✘ ${display}: no such file`);
+      return;
+    }
+
+    let timedOut = false;
+    const child = spawn(
+      python,
+      [path.join(root, "runner", "execute_notebook.py"), path.resolve(nbPath), executed, reportFile, "--cell-timeout", String(Math.ceil(opts.cellTimeout))],
+      { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const r: Running = { child, kernelPid: null };
+    running.add(r);
+    let stderr = "";
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      const m = /KERNEL_PID (\d+)/.exec(chunk);
+      if (m) {
+        r.kernelPid = Number(m[1]);
+        kernelPids.add(r.kernelPid);
+      }
+    });
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      if (stderr.length < 20000) stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop(r);
+    }, opts.notebookTimeout * 1000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    clearTimeout(timer);
+    running.delete(r);
+    killGroup(r.kernelPid, "SIGKILL"); // normally already shut down by nbclient; never left behind
+    const seconds = (Date.now() - started) / 1000;
+
+    let rep: Partial<NotebookResult> & { status?: string } = {};
+    try {
+      rep = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+    } catch {
+      rep = { status: "failed", kind: "runner-error", message: `the executor exited with code ${code} and wrote no report${stderr.trim() ? `:\n${stderr.trim()}` : ""}` };
+    }
+    const result: NotebookResult = {
+      ...base,
+      status: (rep.status as NotebookResult["status"]) ?? "failed",
+      kind: rep.kind ?? null,
+      message: rep.message ?? null,
+      cell: rep.cell ?? null,
+      cellsRun: rep.cellsRun ?? 0,
+      cellsTotal: rep.cellsTotal ?? 0,
+      kernelStartSeconds: rep.kernelStartSeconds ?? null,
+      seconds,
+    };
+    if (timedOut) {
+      result.status = "timeout";
+      result.kind = "notebook-timeout";
+      result.message = `the notebook did not finish within ${opts.notebookTimeout} s`;
+    } else if (interrupted && result.status === "ok") {
+      result.status = "interrupted";
+      result.kind = "interrupted";
+    }
+    if (result.status === "invalid") result.message = `${display}: ${result.message}`;
+    if (fs.existsSync(executed) && result.status !== "invalid") {
+      result.executed = path.relative(root, executed);
+      try {
+        const recs: NotebookRecords = extractRecords(JSON.parse(fs.readFileSync(executed, "utf8")));
+        records[path.basename(nbPath)] = recordsEntry(recs);
+        result.checksTotal = recs.checks.length;
+        result.checksPassed = recs.checks.filter((c) => c.passed === true).length;
+      } catch (e) {
+        result.problems.push(`could not read records from ${result.executed}: ${(e as Error).message}`);
+      }
+    }
+    if (sha256(nbPath) !== before) result.problems.push(`the source ${display} changed on disk while it ran (the runner never writes it)`);
+    results[i] = result;
+    log(passedResult(result) ? `✔ ${display} (${result.cellsRun} cells, ${result.checksTotal} checks, ${seconds.toFixed(1)} s)` : formatFailure(result));
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < opts.notebooks.length) {
+      const i = next++;
+      await runOne(i);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, opts.notebooks.length)) }, worker));
+  } finally {
+    process.off("SIGINT", sigint);
+    process.off("SIGTERM", sigterm);
+    for (const pid of kernelPids) if (alive(pid)) killGroup(pid, "SIGKILL");
+  }
+
+  fs.writeFileSync(path.join(buildDir, "records.json"), JSON.stringify(records, null, 1) + "\n");
+  return { results, records, wallSeconds: (Date.now() - t0) / 1000, interrupted };
+}
