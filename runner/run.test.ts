@@ -1,0 +1,191 @@
+/**
+ * The runner against deliberately broken notebooks (test/fixtures/notebooks). Each failure kind must
+ * fail the run, and the report must name the cell and carry the kernel's own error text; sources
+ * stay byte-identical; no process started for the run survives it, even on SIGTERM.
+ */
+import { spawn } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { projectRoot } from "../kernel/jupyter";
+
+const root = projectRoot();
+const fixtures = path.join(root, "test", "fixtures", "notebooks");
+const cli = path.join(root, "dist", "runner", "cli.js");
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  runId: string;
+  build: string;
+}
+
+function hashAll(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir)) out[f] = createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex");
+  return out;
+}
+
+/** Pids of live processes whose environment carries this run's marker (children inherit it). */
+function processesOf(runId: string): number[] {
+  const pids: number[] = [];
+  for (const p of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${p}/environ`, "latin1").includes(`ELBO_LAB_TEST_RUN=${runId}`)) {
+        const stat = fs.readFileSync(`/proc/${p}/stat`, "latin1");
+        if (!/\) Z /.test(stat)) pids.push(Number(p)); // zombies are already dead
+      }
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return pids;
+}
+
+function startRun(args: string[], extraEnv: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<Run>; outSoFar: () => string; runId: string } {
+  const runId = randomUUID();
+  const build = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-runner-test-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, ELBO_LAB_TEST_RUN: runId, ...extraEnv };
+  delete env.CI;
+  const child = spawn(process.execPath, [cli, "--build", build, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const done = new Promise<Run>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, out, runId, build })));
+  return { child, done, outSoFar: () => out, runId };
+}
+
+function block(out: string, notebook: string): string {
+  const start = out.indexOf(`✘ test/fixtures/notebooks/${notebook}`);
+  assert.ok(start >= 0, `no failure block for ${notebook} in:\n${out}`);
+  const next = out.indexOf("\n✘ ", start + 1);
+  const summary = out.indexOf("\nnotebook ", start + 1);
+  const end = Math.min(...[next, summary].filter((i) => i > 0), out.length);
+  return out.slice(start, end);
+}
+
+function report(run: Run, notebook: string): { status: string; kind: string; cell: { index: number; stderr: string } | null } {
+  return JSON.parse(fs.readFileSync(path.join(run.build, "reports", "test", "fixtures", "notebooks", notebook.replace(".ipynb", ".json")), "utf8"));
+}
+
+describe("runner on broken notebooks", () => {
+  let run: Run;
+  let hashesBefore: Record<string, string>;
+  const broken = [
+    "type-error", "throw", "rejected-promise", "unhandled-rejection", "late-rejection", "kernel-dies", "hang",
+    "unknown-kernel", "not-json", "bad-nbformat",
+  ].map((n) => `${n}.ipynb`);
+
+  before(async () => {
+    hashesBefore = hashAll(fixtures);
+    const files = [...broken, "ok.ipynb"].map((f) => path.join("test", "fixtures", "notebooks", f));
+    run = await startRun(["-j", "2", "--cell-timeout", "8", ...files, "test/fixtures/notebooks/does-not-exist.ipynb"]).done;
+  });
+  after(() => fs.rmSync(run.build, { recursive: true, force: true }));
+
+  test("exits 1 and the summary counts every notebook", () => {
+    assert.equal(run.code, 1, run.out);
+    assert.match(run.out, /^notebooks: 1 passed, 11 failed$/m);
+  });
+
+  const expectations: Array<[string, string, number, RegExp]> = [
+    ["type-error.ipynb", "error", 1, /Type 'number' is not assignable to type 'string'/],
+    ["throw.ipynb", "error", 1, /Error: boom from a cell[\s\S]*at boom/],
+    ["rejected-promise.ipynb", "error", 1, /Error: awaited rejection/],
+    ["unhandled-rejection.ipynb", "async-error", 1, /unhandled promise rejection: Error: nobody awaited this/],
+    ["late-rejection.ipynb", "async-error", 1, /unhandled promise rejection: Error: rejected after the cell replied/],
+    ["kernel-dies.ipynb", "kernel-died", 1, /^$/],
+    ["hang.ipynb", "timeout", 1, /^$/],
+  ];
+  for (const [nb, kind, cell, text] of expectations) {
+    test(`${nb}: ${kind} in cell ${cell}, with the kernel's error text`, () => {
+      const r = report(run, nb);
+      assert.equal(r.status, "failed");
+      assert.equal(r.kind, kind);
+      assert.equal(r.cell?.index, cell);
+      if (text.source !== "^$") assert.match(r.cell!.stderr, text);
+      const b = block(run.out, nb);
+      assert.match(b, new RegExp(`cell ${cell} \\(0-based`));
+      const source = JSON.parse(fs.readFileSync(path.join(fixtures, nb), "utf8")).cells[cell].source as string;
+      assert.ok(b.includes(`| ${source.split("\n")[0]}`), `the report quotes the cell's first line:\n${b}`);
+      if (text.source !== "^$") assert.match(b, text);
+    });
+  }
+
+  test("a timeout names its limit; a dead kernel says so", () => {
+    assert.match(block(run.out, "hang.ipynb"), /did not finish within 8 s/);
+    assert.match(block(run.out, "kernel-dies.ipynb"), /kernel died/);
+  });
+
+  test("bad input gets one clear line naming the file", () => {
+    assert.match(run.out, /✘ test\/fixtures\/notebooks\/unknown-kernel\.ipynb: unknown-kernel — .*kernel "no-such-kernel-xyz" is not installed/);
+    assert.match(run.out, /✘ test\/fixtures\/notebooks\/not-json\.ipynb: invalid-notebook — .*not-json\.ipynb: not a valid nbformat 4 notebook/);
+    assert.match(run.out, /✘ test\/fixtures\/notebooks\/bad-nbformat\.ipynb: invalid-notebook — /);
+    assert.match(run.out, /✘ test\/fixtures\/notebooks\/does-not-exist\.ipynb: no such file/);
+  });
+
+  test("other notebooks still run: ok.ipynb passed, with its record and check gathered", () => {
+    assert.match(run.out, /✔ test\/fixtures\/notebooks\/ok\.ipynb \(2 cells, 1 checks/);
+    const records = JSON.parse(fs.readFileSync(path.join(run.build, "records.json"), "utf8"));
+    assert.equal(records["ok.ipynb"].answer, 42);
+    assert.equal(records["ok.ipynb"].checks.length, 1);
+    assert.equal(records["ok.ipynb"].checks[0].passed, true);
+    assert.equal(records["ok.ipynb"].checks[0].claim, "1 + 1 = 2");
+  });
+
+  test("executed copies go to build/, failing ones too, with their outputs", () => {
+    const executed = JSON.parse(fs.readFileSync(path.join(run.build, "executed", "test", "fixtures", "notebooks", "throw.ipynb"), "utf8"));
+    const stderr = executed.cells[1].outputs.filter((o: { name?: string }) => o.name === "stderr").map((o: { text: string | string[] }) => [o.text].flat().join("")).join("");
+    assert.match(stderr, /boom from a cell/);
+  });
+
+  test("sources are byte-identical afterwards", () => {
+    assert.deepEqual(hashAll(fixtures), hashesBefore);
+  });
+
+  test("no process of the run is left behind", () => {
+    assert.deepEqual(processesOf(run.runId), []);
+  });
+});
+
+describe("runner interrupted", () => {
+  test("SIGTERM stops hanging kernels, exits non-zero, leaves no process", async () => {
+    const r = startRun(["-j", "2", "--cell-timeout", "120", "test/fixtures/notebooks/hang.ipynb", "test/fixtures/notebooks/slow.ipynb"]);
+    // Wait until both kernels are busy in their cells (the launcher starts in ~1.5 s).
+    const deadline = Date.now() + 30000;
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        const kernels = processesOf(r.runId).filter((p) => {
+          try {
+            return fs.readFileSync(`/proc/${p}/cmdline`, "latin1").includes("launch.js");
+          } catch {
+            return false;
+          }
+        });
+        if (kernels.length >= 2) {
+          clearInterval(poll);
+          setTimeout(resolve, 1500); // let the cells start
+        } else if (Date.now() > deadline) {
+          clearInterval(poll);
+          reject(new Error(`kernels did not start:\n${r.outSoFar()}`));
+        }
+      }, 200);
+    });
+    r.child.kill("SIGTERM");
+    const run = await r.done;
+    try {
+      assert.notEqual(run.code, 0, run.out);
+      assert.match(run.out, /SIGTERM received/);
+      // The kernels' process groups get SIGKILL after a grace period at the latest.
+      await new Promise((res) => setTimeout(res, 500));
+      assert.deepEqual(processesOf(run.runId), [], run.out);
+    } finally {
+      fs.rmSync(run.build, { recursive: true, force: true });
+    }
+  });
+});
