@@ -257,6 +257,15 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     for (const pid of kernelPids) if (alive(pid)) killGroup(pid, "SIGKILL");
   }
 
-  fs.writeFileSync(path.join(buildDir, "records.json"), JSON.stringify(records, null, 1) + "\n");
+  // Merge: running some notebooks replaces their entries and keeps the others'.
+  const recordsFile = path.join(buildDir, "records.json");
+  let merged: Record<string, unknown> = {};
+  try {
+    merged = JSON.parse(fs.readFileSync(recordsFile, "utf8")) as Record<string, unknown>;
+  } catch {
+    /* first run, or unreadable: start afresh */
+  }
+  Object.assign(merged, records);
+  fs.writeFileSync(recordsFile, JSON.stringify(merged, null, 1) + "\n");
   return { results, records, wallSeconds: (Date.now() - t0) / 1000, interrupted };
 }
