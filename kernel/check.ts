@@ -43,11 +43,9 @@ function asArray(x: Numeric, what: string, claim: string): number[] {
   throw new TypeError(`check "${claim}": ${what} must be a number or an array of numbers, got ${typeof x}`);
 }
 
+/** Shortest round-trip text: a failing check must show the digits that differ (0.30000000000000004, not 0.3). */
 function fmt(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  return a >= 1e-3 && a < 1e6 ? x.toPrecision(10).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "") : x.toExponential(6);
+  return String(x);
 }
 
 function fmtSide(x: Numeric): string {

@@ -78,7 +78,7 @@ describe("runner on broken notebooks", () => {
   let hashesBefore: Record<string, string>;
   const broken = [
     "type-error", "throw", "rejected-promise", "unhandled-rejection", "late-rejection", "kernel-dies", "hang",
-    "unknown-kernel", "not-json", "bad-nbformat",
+    "unknown-kernel", "not-json", "bad-nbformat", "failed-check",
   ].map((n) => `${n}.ipynb`);
 
   before(async () => {
@@ -90,7 +90,7 @@ describe("runner on broken notebooks", () => {
 
   test("exits 1 and the summary counts every notebook", () => {
     assert.equal(run.code, 1, run.out);
-    assert.match(run.out, /^notebooks: 1 passed, 11 failed$/m);
+    assert.match(run.out, /^notebooks: 1 passed, 12 failed$/m);
   });
 
   const expectations: Array<[string, string, number, RegExp]> = [
@@ -116,6 +116,17 @@ describe("runner on broken notebooks", () => {
       if (text.source !== "^$") assert.match(b, text);
     });
   }
+
+  test("a false check fails its cell, and is recorded as failed", () => {
+    const r = report(run, "failed-check.ipynb");
+    assert.equal(r.kind, "error");
+    assert.equal(r.cell?.index, 1);
+    assert.ok(block(run.out, "failed-check.ipynb").includes("CheckFailure: check failed: 0.1 + 0.2 = 0.3 exactly: 0.30000000000000004 vs 0.3, |Δ| = 5.551115123125783e-17, tolerance abs 0"), run.out);
+    const records = JSON.parse(fs.readFileSync(path.join(run.build, "records.json"), "utf8"));
+    const checks = records["failed-check.ipynb"].checks as Array<{ claim: string; passed: boolean }>;
+    assert.deepEqual(checks.map((c) => [c.claim, c.passed]), [["0.5 ≤ 1", true], ["0.1 + 0.2 = 0.3 exactly", false]]);
+    assert.match(run.out, /failed-check\.ipynb\s+error\s+2\/3\s+1\/2/);
+  });
 
   test("a timeout names its limit; a dead kernel says so", () => {
     assert.match(block(run.out, "hang.ipynb"), /did not finish within 8 s/);
@@ -150,6 +161,43 @@ describe("runner on broken notebooks", () => {
 
   test("no process of the run is left behind", () => {
     assert.deepEqual(processesOf(run.runId), []);
+  });
+});
+
+describe("runner options", () => {
+  test("smoke mode reaches the kernel, and is off without it", async () => {
+    const on = await startRun(["--smoke", "test/fixtures/notebooks/smoke.ipynb"]).done;
+    const off = await startRun(["--no-smoke", "test/fixtures/notebooks/smoke.ipynb"]).done;
+    try {
+      assert.equal(on.code, 0, on.out);
+      assert.equal(off.code, 0, off.out);
+      const recOn = JSON.parse(fs.readFileSync(path.join(on.build, "records.json"), "utf8"))["smoke.ipynb"];
+      const recOff = JSON.parse(fs.readFileSync(path.join(off.build, "records.json"), "utf8"))["smoke.ipynb"];
+      assert.deepEqual([recOn.smoke, recOn.samples], [true, 100]);
+      assert.deepEqual([recOff.smoke, recOff.samples], [false, 100000]);
+    } finally {
+      for (const r of [on, off]) fs.rmSync(r.build, { recursive: true, force: true });
+    }
+  });
+
+  test("the per-notebook timeout stops a notebook whose cells are within theirs", async () => {
+    const run = await startRun(["--cell-timeout", "120", "--notebook-timeout", "4", "test/fixtures/notebooks/slow.ipynb"]).done;
+    try {
+      assert.equal(run.code, 1, run.out);
+      assert.match(run.out, /✘ test\/fixtures\/notebooks\/slow\.ipynb: notebook-timeout — the notebook did not finish within 4 s/);
+      assert.deepEqual(processesOf(run.runId), []);
+    } finally {
+      fs.rmSync(run.build, { recursive: true, force: true });
+    }
+  });
+
+  test("bad options exit 2 with a message naming the option", async () => {
+    for (const [args, text] of [[["--jobs", "zero"], /--jobs must be a positive number, got "zero"/], [["--frobnicate"], /unknown option "--frobnicate"/]] as const) {
+      const run = await startRun([...args]).done;
+      fs.rmSync(run.build, { recursive: true, force: true });
+      assert.equal(run.code, 2, run.out);
+      assert.match(run.out, text);
+    }
   });
 });
 

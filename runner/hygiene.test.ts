@@ -1,0 +1,32 @@
+import * as assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { clean, problems } from "./hygiene";
+
+const dirty = {
+  cells: [
+    { cell_type: "markdown", metadata: {}, source: "# t" },
+    { cell_type: "code", metadata: { scrolled: true, tags: ["keep"] }, source: "1", execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: "1" }] },
+  ],
+  metadata: { kernelspec: { name: "python3" }, widgets: {} },
+  nbformat: 4,
+  nbformat_minor: 5,
+};
+
+describe("notebook hygiene", () => {
+  test("finds outputs, execution counts, volatile metadata and a wrong kernel", () => {
+    assert.deepEqual(problems(dirty), [
+      'metadata.kernelspec.name is "python3", expected "tslab"',
+      'notebook metadata "widgets" is volatile',
+      "cell 1 has 1 output(s)",
+      "cell 1 has execution_count 3",
+      'cell 1 metadata "scrolled" is volatile',
+    ]);
+  });
+  test("clean() leaves nothing to report and keeps sources and tags", () => {
+    const c = clean(dirty);
+    assert.deepEqual(problems(c), []);
+    assert.equal(c.cells[1].source, "1");
+    assert.deepEqual(c.cells[1].metadata, { tags: ["keep"] });
+    assert.equal(dirty.cells[1].execution_count, 3, "the input is not mutated");
+  });
+});
