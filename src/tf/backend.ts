@@ -1,0 +1,109 @@
+/**
+ * The one place that decides which TensorFlow.js backend runs.
+ *
+ * Order of preference (fastest first):
+ *   1. `tensorflow` — native libtensorflow from `@tensorflow/tfjs-node`, if the user installed it.
+ *      It is loaded with a guarded `require` at run time and is deliberately NOT a dependency
+ *      (its install downloads libtensorflow, which fails offline).
+ *   2. `wasm` — `@tensorflow/tfjs-backend-wasm` (SIMD, single thread in Node).
+ *   3. `cpu` — the pure-JS backend, 20–90x slower than wasm on this project's work.
+ *      Falling back to it logs a warning; it is never a silent default.
+ *
+ * `prefer` (or the environment variable `ELBO_LAB_BACKEND`) puts one backend first; the rest
+ * of the order is kept as fallbacks.
+ *
+ * @example
+ * const name = await initBackend();          // "wasm" on a machine without tfjs-node
+ * console.log(`TensorFlow.js backend: ${backendName()}`);
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+
+export const BACKEND_ORDER: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+export interface InitBackendOptions {
+  /** Try this backend first (default: `process.env.ELBO_LAB_BACKEND`, else the fastest). */
+  prefer?: BackendName;
+  /** Backends to skip as if they were not installed (for tests of the fallback). */
+  exclude?: BackendName[];
+  /** Where warnings go (default `console.warn`). */
+  warn?: (message: string) => void;
+}
+
+let chosen: BackendName | null = null;
+
+/**
+ * Loads a backend's package if needed and reports whether tfjs has it registered.
+ * `@tensorflow/tfjs-node` must be the real package: in this project's node_modules an npm
+ * override aliases that name to plain `@tensorflow/tfjs`, which brings no native backend.
+ */
+function loadBackend(name: BackendName): boolean {
+  if (tf.findBackendFactory(name) != null) return true;
+  try {
+    if (name === "tensorflow") {
+      const pkg = require("@tensorflow/tfjs-node/package.json") as { name?: string };
+      if (pkg.name !== "@tensorflow/tfjs-node") return false;
+      require("@tensorflow/tfjs-node");
+    } else if (name === "wasm") {
+      require("@tensorflow/tfjs-backend-wasm");
+    }
+  } catch {
+    return false;
+  }
+  return tf.findBackendFactory(name) != null;
+}
+
+function isBackendName(s: string | undefined): s is BackendName {
+  return s === "tensorflow" || s === "wasm" || s === "cpu";
+}
+
+/**
+ * Initialises the fastest available backend (or `prefer` first) and returns its name.
+ * Calling it again re-selects; the tensors of the previous backend stay there, so call it
+ * once at the start of a notebook or test file.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const envPrefer = typeof process !== "undefined" ? process.env?.ELBO_LAB_BACKEND : undefined;
+  const prefer = options.prefer ?? (isBackendName(envPrefer) ? envPrefer : undefined);
+  const order: BackendName[] = prefer
+    ? [prefer, ...BACKEND_ORDER.filter((b) => b !== prefer)]
+    : [...BACKEND_ORDER];
+  for (const name of order) {
+    if (options.exclude?.includes(name) || !loadBackend(name)) continue;
+    let ok = false;
+    try {
+      ok = await tf.setBackend(name);
+    } catch {
+      ok = false;
+    }
+    if (!ok) continue;
+    await tf.ready();
+    chosen = name;
+    if (name === "cpu" && prefer !== "cpu") {
+      warn(
+        "elbo-lab: falling back to the TensorFlow.js 'cpu' backend (pure JS, 20–90x slower than " +
+          "'wasm'). Check that @tensorflow/tfjs-backend-wasm is installed.",
+      );
+    }
+    return name;
+  }
+  throw new Error("elbo-lab: no TensorFlow.js backend could be initialised");
+}
+
+/** Name of the backend chosen by `initBackend`, or tfjs's current one if it was never called. */
+export function backendName(): string {
+  return chosen ?? tf.getBackend();
+}
+
+/** Which of the three backends could be loaded in this process (without switching to them). */
+export function availableBackends(): BackendName[] {
+  return BACKEND_ORDER.filter((b) => loadBackend(b));
+}
+
+/** Calls `initBackend()` unless a backend was already chosen; used by the training loops. */
+export async function ensureBackend(): Promise<string> {
+  if (chosen === null) await initBackend();
+  return backendName();
+}
