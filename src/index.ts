@@ -4,3 +4,6 @@
  */
 export { VERSION } from "./version";
 export * from "./figures";
+export * from "./tf";
+export * from "./em";
+export * from "./iwae";

@@ -1,0 +1,48 @@
+/**
+ * Benchmark (not a test): milliseconds per VAE training step (784-400-20-400-784, batch 128,
+ * Adam) on the chosen backend, with and without the explicit-transpose matMul gradient,
+ * and the time of one full epoch (8000 images) with the default setting.
+ *
+ *   npx tsc -p . && node dist/bench/reference/vae_step.js [--backend wasm|cpu] [--steps 30]
+ *
+ * Run it on an otherwise idle machine: two benchmarks at once distort each other.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { initBackend, BackendName } from "../../src/tf/backend";
+import { createVae, trainVae } from "../../src/tf/vae";
+import { loadMnistSplit } from "../../src/tf/mnist";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend({ prefer: (arg("backend") as BackendName | undefined) ?? "wasm" });
+  const steps = Number(arg("steps") ?? 30);
+  const split = loadMnistSplit();
+  const subset = { train: { ...split.train, n: 128 * steps, x: split.train.x.subarray(0, 128 * steps * 784) }, test: { ...split.test, n: 128, x: split.test.x.subarray(0, 128 * 784) } };
+  const result: Record<string, unknown> = { backend };
+  for (const trick of [true, false]) {
+    const vae = createVae({ seed: 1 });
+    const ms: number[] = [];
+    await trainVae(vae, subset, { epochs: 1, transposeTrick: trick, onStep: (s) => ms.push(s.ms) });
+    vae.dispose();
+    const sorted = ms.slice(3).sort((a, b) => a - b); // drop warm-up steps
+    result[trick ? "msPerStepTransposeTrick" : "msPerStepPlainMatMul"] = sorted[Math.floor(sorted.length / 2)];
+  }
+  if (!process.argv.includes("--no-epoch")) {
+    const vae = createVae({ seed: 1 });
+    const r = await trainVae(vae, split, { epochs: 1 });
+    result.fullEpochTrainSeconds = r.history[0].trainSeconds;
+    result.testElboAfter1Epoch = r.history[0].test.elbo;
+    vae.dispose();
+  }
+  result.numTensors = tf.memory().numTensors;
+  console.log(JSON.stringify(result, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+/**
+ * TensorFlow.js half of "maximising the ELBO": the backend choice, the transposing matMul,
+ * gradient VI, the MNIST split and the VAE. The seeded RNG is exported as a namespace
+ * (`tfRandom.createRng`) so its names cannot clash with the float64 library's.
+ */
+export * from "./backend";
+export * from "./matmul";
+export * from "./gradient-vi";
+export * from "./mnist";
+export * from "./vae";
+export * as tfRandom from "./rng";
