@@ -1,0 +1,3 @@
+export { main, runCli, USAGE, EXIT_USAGE, EXIT_INTERNAL } from "./main";
+export type { CliIo } from "./main";
+export { formatTable } from "./format";

@@ -1,0 +1,10 @@
+export { LOG_2PI, HALF_LOG_2PI, LN2, EULER_GAMMA, EPS } from "./constants";
+export { logSumExp, logMeanExp, logAddExp } from "./logsumexp";
+export { log1pExp, softplus, log1mExp, sigmoid } from "./softplus";
+export { expm1mx } from "./expm1mx";
+export { neumaierSum, NeumaierSum } from "./sum";
+export { logGamma } from "./gamma";
+export { digamma } from "./digamma";
+export { logBeta } from "./logbeta";
+export { RunningMoments, meanWithStderr } from "./moments";
+export type { MeanEstimate } from "./moments";
