@@ -1,0 +1,92 @@
+/**
+ * show(): the bundle each front end needs, plotly.js once per session, the static images (rendered
+ * by the real headless Chromium), and the behaviour without a browser.
+ */
+import { strict as assert } from "node:assert";
+import { after, test } from "node:test";
+import { lineFigure, sweepFigure } from "../src/figures";
+import { closeBrowser, findChromium } from "./browser";
+import { PLOTLY_MIME, resendPlotlyJs, show } from "./display";
+import { setOutputSink, type DisplayMessage } from "./output";
+import { PLOTLY_JS_MARKER } from "./plotlyjs";
+
+const chromium = findChromium();
+const NO_BROWSER = chromium.path ? false : `no Chromium: ${chromium.reason}`;
+
+interface Sent {
+  msg: DisplayMessage;
+  update: boolean;
+}
+function capture(): Sent[] {
+  const sent: Sent[] = [];
+  setOutputSink((msg, update) => sent.push({ msg, update }));
+  return sent;
+}
+
+const x = Array.from({ length: 50 }, (_, i) => i / 10);
+const fig = lineFigure({ title: "sin and cos", x: { label: "z" }, y: { label: "value", unit: "nats" }, xValues: x, series: [{ role: "elbo", y: x.map(Math.sin) }, { role: "klPosterior", y: x.map(Math.cos) }] });
+
+after(async () => {
+  setOutputSink(null);
+  await closeBrowser();
+});
+
+test("findChromium honours ELBO_LAB_CHROMIUM", () => {
+  assert.equal(findChromium({ ELBO_LAB_CHROMIUM: "none" }).path, null);
+  assert.match(findChromium({ ELBO_LAB_CHROMIUM: "/no/such/browser" }).reason, /not an executable/);
+  if (chromium.path) assert.equal(findChromium({ ELBO_LAB_CHROMIUM: chromium.path }).path, chromium.path);
+});
+
+test("show: Plotly JSON + HTML + vector PDF, never image/png; plotly.js only with the first figure", { skip: NO_BROWSER }, async () => {
+  resendPlotlyJs();
+  const sent = capture();
+  const t0 = Date.now();
+  const r1 = await show(fig);
+  const first = Date.now() - t0;
+  const r2 = await show(sweepFigure({ title: "sweep", x: { label: "z" }, y: { label: "y" }, parameter: { label: "m", values: [0, 1, 2] }, frame: (m) => [{ x, y: x.map((v) => v * m) }] }));
+  console.log(`# first show ${first} ms (browser launch + plotly.js load + render), then ${r2.renderMs} ms render`);
+  assert.ok(r1.staticImage && r2.staticImage, `static images missing: ${r1.missing} / ${r2.missing}`);
+
+  const lib = sent.filter((s) => String(s.msg.data["text/html"] ?? "").includes(PLOTLY_JS_MARKER));
+  assert.equal(lib.length, 1, "plotly.js must be sent exactly once");
+  assert.deepEqual(Object.keys(lib[0].msg.data), ["text/html"], "the library output holds only text/html (invisible in LaTeX and consoles)");
+  assert.equal(sent.indexOf(lib[0]), 0, "the library comes before the first figure");
+
+  for (const r of [r1, r2]) {
+    const mine = sent.filter((s) => s.msg.transient.display_id === r.displayId);
+    assert.deepEqual(mine.map((s) => s.update), [false, true], "an interactive display, then one update in place with the static image");
+    const final = mine[1].msg.data;
+    assert.ok(!("image/png" in final), "image/png would make JupyterLab's Plotly renderer show a picture");
+    assert.ok(typeof final[PLOTLY_MIME] === "object", "Plotly JSON is an object, not a string");
+    assert.equal(Buffer.from(String(final["application/pdf"]), "base64").subarray(0, 5).toString("latin1"), "%PDF-");
+    const html = String(final["text/html"]);
+    assert.match(html, /<img class="elbo-lab-static"[^>]*src="data:image\/png;base64,iVBOR/);
+    assert.ok(!html.includes(PLOTLY_JS_MARKER), "figures do not carry the library");
+    assert.ok(!/<\/script>[\s\S]*<\/script>[\s\S]*<\/script>/.test(html.replace(/<script/g, "")), "one script per figure");
+  }
+  const sweep = sent.find((s) => s.msg.transient.display_id === r2.displayId && s.update)!.msg.data[PLOTLY_MIME] as { frames?: unknown[] };
+  assert.equal(sweep.frames?.length, 3, "slider frames travel in the Plotly JSON");
+});
+
+test("show without a browser: interactive only, and the text says why", async () => {
+  const saved = process.env.ELBO_LAB_CHROMIUM;
+  process.env.ELBO_LAB_CHROMIUM = "none";
+  try {
+    const sent = capture();
+    const r = await show(fig);
+    assert.equal(r.staticImage, false);
+    const mine = sent.filter((s) => s.msg.transient.display_id === r.displayId);
+    assert.equal(mine.length, 1, "no update when nothing is rendered");
+    assert.ok(!("application/pdf" in mine[0].msg.data));
+    assert.match(String(mine[0].msg.data["text/plain"]), /no static image: ELBO_LAB_CHROMIUM=none/);
+    assert.match(String(mine[0].msg.data["text/html"]), /data-static="missing"/);
+  } finally {
+    if (saved === undefined) delete process.env.ELBO_LAB_CHROMIUM;
+    else process.env.ELBO_LAB_CHROMIUM = saved;
+  }
+});
+
+test("show rejects what is not a figure", async () => {
+  capture();
+  await assert.rejects(() => show({ layout: {} } as never), /must be a Plotly figure/);
+});
