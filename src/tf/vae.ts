@@ -61,12 +61,16 @@ function weightShapes(c: VaeConfig): Record<VaeWeightName, number[]> {
   };
 }
 
+/** Counter that keeps tfjs variable names unique across VAEs in one process. */
+let vaeCount = 0;
+
 function makeVae(config: VaeConfig, init: (name: VaeWeightName, shape: number[], i: number) => tf.Tensor): Vae {
   const shapes = weightShapes(config);
   const weights = {} as Record<VaeWeightName, tf.Variable>;
+  const id = vaeCount++;
   VAE_WEIGHT_NAMES.forEach((name, i) => {
     const t = init(name, shapes[name], i);
-    weights[name] = tf.variable(t, true, `vae.${name}.${config.seed}.${Math.random().toString(36).slice(2)}`);
+    weights[name] = tf.variable(t, true, `vae${id}.${name}`);
     t.dispose();
   });
   return {
