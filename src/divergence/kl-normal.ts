@@ -8,7 +8,7 @@ import type { Normal } from "../dists/normal";
  *
  * which equals the textbook ln(σp/σq) + (σq² + (μq − μp)²)/(2σp²) − ½. The second form cancels
  * badly when σq ≈ σp (the terms are O(1), the result O(r²)); here r = log1p((σq − σp)/σp) (the
- * difference is exact for close scales) and e^{2r} − 1 − 2r comes from {@link expm1mx}, so the
+ * difference is exact for close scales; ln(σq/σp) otherwise) and e^{2r} − 1 − 2r comes from {@link expm1mx}, so the
  * result keeps full relative accuracy even for σq/σp = 1 + 1e−10 (TFP's `_kl_normal_normal`
  * does the same with expm1).
  *
@@ -20,6 +20,10 @@ import type { Normal } from "../dists/normal";
  */
 export function klNormalNormal(q: Normal, p: Normal): number {
   const d = (q.mean - p.mean) / p.sd;
-  const r = Math.log1p((q.sd - p.sd) / p.sd);
+  // r = ln(σq/σp): through log1p of the exact difference when the scales are within a factor
+  // 1.5 (where ln of a ratio near 1 would lose digits), through ln of the ratio otherwise (where
+  // log1p near −1 would amplify the rounding of its argument).
+  const t = (q.sd - p.sd) / p.sd;
+  const r = Math.abs(t) < 0.5 ? Math.log1p(t) : Math.log(q.sd / p.sd);
   return 0.5 * d * d + 0.5 * expm1mx(2 * r);
 }

@@ -15,7 +15,7 @@ import { SquaredNormalModel } from "../models/squared-normal";
 import type { ScalarModel } from "../models/types";
 import { expectation } from "../quadrature/expectation";
 import { checkSupport } from "./support";
-import type { ElboParts } from "./types";
+import type { ElboBreakdown } from "./types";
 
 /**
  * Every part of the ELBO for (model, q), exactly where the maths allows:
@@ -38,12 +38,12 @@ import type { ElboParts } from "./types";
  *
  * @example elboParts(normalNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 1, data: [1] }), new Normal(0.5, Math.SQRT1_2)).klToPosterior // 0 (q is the posterior)
  */
-export function elboParts(model: ScalarModel, q: UnivariateDistribution): ElboParts;
-export function elboParts(model: GaussianMixtureModel, q: ArrayLike<ArrayLike<number>> | Categorical[]): ElboParts;
+export function elboParts(model: ScalarModel, q: UnivariateDistribution): ElboBreakdown;
+export function elboParts(model: GaussianMixtureModel, q: ArrayLike<ArrayLike<number>> | Categorical[]): ElboBreakdown;
 export function elboParts(
   model: ScalarModel | GaussianMixtureModel,
   q: UnivariateDistribution | ArrayLike<ArrayLike<number>> | Categorical[],
-): ElboParts {
+): ElboBreakdown {
   if (model instanceof GaussianMixtureModel) return mixtureElboParts(model, q as ArrayLike<ArrayLike<number>> | Categorical[]);
   const qd = q as UnivariateDistribution;
   checkSupport("elboParts", model, qd);
@@ -59,7 +59,7 @@ function expectedLogNormal(q: Normal, p: Normal): number {
   return -(d * d + q.variance) / (2 * p.variance) - p.logSd - HALF_LOG_2PI;
 }
 
-function normalNormalParts(model: NormalNormalModel, q: Normal): ElboParts {
+function normalNormalParts(model: NormalNormalModel, q: Normal): ElboBreakdown {
   const { n, mean: xbar, ss } = model.summary;
   const sigma = model.spec.noiseSd;
   const d = xbar - q.mean;
@@ -77,7 +77,7 @@ function normalNormalParts(model: NormalNormalModel, q: Normal): ElboParts {
   };
 }
 
-function squaredNormalParts(model: SquaredNormalModel, q: Normal): ElboParts {
+function squaredNormalParts(model: SquaredNormalModel, q: Normal): ElboBreakdown {
   const { n, mean: xbar, ss } = model.summary;
   const sigma = model.spec.noiseSd;
   const m2 = q.mean * q.mean;
@@ -100,7 +100,7 @@ function squaredNormalParts(model: SquaredNormalModel, q: Normal): ElboParts {
   };
 }
 
-function betaBernoulliParts(model: BetaBernoulliModel, q: Beta): ElboParts {
+function betaBernoulliParts(model: BetaBernoulliModel, q: Beta): ElboBreakdown {
   const k = model.heads;
   const m = model.dataSize - k;
   const { a: a0, b: b0 } = model.prior;
@@ -127,7 +127,7 @@ function betaBernoulliParts(model: BetaBernoulliModel, q: Beta): ElboParts {
  *
  * @example elboPartsByQuadrature(normalNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 1, data: [1] }), new Normal(0, 1)).elbo // -1.6362943611198906 (to ~1e-12)
  */
-export function elboPartsByQuadrature(model: ScalarModel, q: UnivariateDistribution): ElboParts {
+export function elboPartsByQuadrature(model: ScalarModel, q: UnivariateDistribution): ElboBreakdown {
   checkSupport("elboPartsByQuadrature", model, q);
   const expectedLogLik = expectation(q, (z) => model.logLik(z)).value;
   const expectedLogPrior = expectation(q, (z) => model.logPrior(z)).value;
@@ -153,7 +153,7 @@ export function elboPartsByQuadrature(model: ScalarModel, q: UnivariateDistribut
  * KL(q ‖ p(z|x)) = Σᵢ KL(qᵢ ‖ rᵢ) with r the responsibilities (so q = r gives ELBO = ln p(x),
  * EM's E-step). Rows must match the data size and K (InvalidParameterError otherwise).
  */
-export function mixtureElboParts(model: GaussianMixtureModel, q: ArrayLike<ArrayLike<number>> | Categorical[]): ElboParts {
+export function mixtureElboParts(model: GaussianMixtureModel, q: ArrayLike<ArrayLike<number>> | Categorical[]): ElboBreakdown {
   if (q.length !== model.dataSize) {
     throw new RangeError(`elboParts: q must have one row per data point (${model.dataSize}), got ${q.length}`);
   }

@@ -1,9 +1,10 @@
 /**
- * Every quantity of the ELBO story for one (model, q), in nats. The identities that tie them:
+ * The return type of `elboParts` (named ElboBreakdown because the barrel already exports the VAE's
+ * `ElboParts` from src/tf). Every quantity of the ELBO story for one (model, q), in nats. The identities that tie them:
  * - elbo = expectedLogLik − klToPrior = expectedLogJoint + entropy;
  * - logEvidence = elbo + klToPosterior (so elbo ≤ logEvidence since klToPosterior ≥ 0).
  */
-export interface ElboParts {
+export interface ElboBreakdown {
   /** ln p(x). */
   logEvidence: number;
   /** E_q[ln p(x, z) − ln q(z)]. */

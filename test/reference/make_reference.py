@@ -224,8 +224,17 @@ def gaussian_case(name, kind, mu0, tau0, sigma, data, qm, qs):
         post_m = (mu0 / tau0**2 + x.sum() / sigma**2) / prec
         post_s = prec ** -0.5
         if n <= 50:
-            cov = sigma**2 * np.eye(n) + tau0**2 * np.ones((n, n))
-            logev = f(stats.multivariate_normal(np.full(n, mu0), cov).logpdf(x))
+            # x ~ N(mu0·1, σ²I + τ0²11ᵀ), evaluated with a 50-digit Cholesky: SciPy's float64
+            # multivariate_normal loses ~8 digits when σ = 1e-4 (condition number ~1e9).
+            cov = mpmath.matrix(n, n)
+            for i in range(n):
+                for j in range(n):
+                    cov[i, j] = mpmath.mpf(tau0) ** 2 + (mpmath.mpf(sigma) ** 2 if i == j else 0)
+            L = mpmath.cholesky(cov)
+            y = mpmath.lu_solve(L, mpmath.matrix([mpmath.mpf(v) - mu0 for v in x]))
+            logdet = 2 * sum(mpmath.log(L[i, i]) for i in range(n))
+            logev = f(-(n * mpmath.log(2 * mpmath.pi) + logdet + sum(v * v for v in y)) / 2)
+            out["logEvidenceScipyMvn"] = f(stats.multivariate_normal(np.full(n, mu0), sigma**2 * np.eye(n) + tau0**2 * np.ones((n, n))).logpdf(x))
         else:
             logev = log_integral(logjoint, [(post_m, post_s)])
         peaks = [(post_m, post_s)]
