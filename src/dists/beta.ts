@@ -15,8 +15,8 @@ import { checkSampleCount, UNIT_INTERVAL, type Interval, type UnivariateDistribu
  * term only when a = 1, −Infinity when a > 1 (likewise at 1 with b). ln(1 − x) uses log1p(−x).
  * Invalid a or b throws (`Beta: a must be a finite number > 0, got 0`).
  *
- * @example new Beta(2, 3).logProb(0.5) // 0.4054651081081644 (= ln 1.5)
- * @example new Beta(1, 1).entropy // 0
+ * @example new Beta(2, 3).logProb(0.5) // 0.4054651081081624 (ln 1.5 = 0.4054651081081644)
+ * @example new Beta(1, 1).entropy // 1.7763568394002505e-15 (exactly 0 in theory; the ψ terms round)
  */
 export class Beta implements UnivariateDistribution {
   readonly kind = "beta";

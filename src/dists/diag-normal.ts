@@ -76,7 +76,7 @@ export class DiagNormal {
   }
 }
 
-/** Shorthand for `new DiagNormal(mean, sd)`. @example diagNormal([0, 1], [1, 2]).entropy // 3.531024246969291 */
+/** Shorthand for `new DiagNormal(mean, sd)`. @example diagNormal([0, 1], [1, 2]).entropy // 3.5310242469692907 */
 export function diagNormal(mean: ArrayLike<number>, sd: ArrayLike<number>): DiagNormal {
   return new DiagNormal(mean, sd);
 }

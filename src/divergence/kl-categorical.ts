@@ -8,7 +8,7 @@ import type { Categorical } from "../dists/categorical";
  * Edge cases: terms with qₖ = 0 contribute 0 (0·ln 0 = 0); qₖ > 0 with pₖ = 0 gives +Infinity
  * (q puts mass where p has none); a different K throws.
  *
- * @example klCategorical(new Categorical([0.5, 0.5]), new Categorical([0.9, 0.1])) // 0.5108256237659907
+ * @example klCategorical(new Categorical([0.5, 0.5]), new Categorical([0.9, 0.1])) // 0.5108256237659905
  */
 export function klCategorical(q: Categorical, p: Categorical): number {
   if (q.size !== p.size) throw new InvalidParameterError("klCategorical", "p", `a Categorical over ${q.size} categories (as q)`, `${p.size} categories`);
@@ -26,7 +26,7 @@ export function klCategorical(q: Categorical, p: Categorical): number {
  * KL(q ‖ p) for two Bernoullis: q ln(q/p) + (1 − q) ln((1 − q)/(1 − p)), with the same 0·ln 0 and
  * +Infinity conventions as {@link klCategorical}.
  *
- * @example klBernoulli(new Bernoulli(0.5), new Bernoulli(0.9)) // 0.5108256237659907
+ * @example klBernoulli(new Bernoulli(0.5), new Bernoulli(0.9)) // 0.5108256237659907 (ln(5/3))
  */
 export function klBernoulli(q: Bernoulli, p: Bernoulli): number {
   let s = 0;

@@ -15,7 +15,7 @@ export interface SampleableDensity<T> {
  * The estimate is unbiased but can be negative for small n; the standard error says by how much
  * it may miss. If q puts mass where p(z) = 0 the estimate is +Infinity, as the true KL.
  *
- * @example klMonteCarlo(new Normal(0, 1), new Normal(1, 2), createRng(1), 100000) // { estimate: ≈0.443, stderr: ≈0.0026, n: 100000 }
+ * @example klMonteCarlo(new Normal(0, 1), new Normal(1, 2), createRng(1), 100000) // { estimate: 0.4460169669176968, stderr: 0.0018495546794373842, n: 100000 } (exact 0.4431471805599453)
  */
 export function klMonteCarlo<T>(q: SampleableDensity<T>, p: SampleableDensity<T>, rng: Rng, n: number): MeanEstimate {
   if (!(Number.isInteger(n) && n >= 2)) throw new RangeError(`klMonteCarlo: n must be an integer >= 2, got ${n}`);

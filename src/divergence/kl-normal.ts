@@ -16,7 +16,7 @@ import type { Normal } from "../dists/normal";
  * Edge cases: q = p → exactly 0. Parameters are already validated by the Normal constructor.
  *
  * @example klNormalNormal(new Normal(0, 1), new Normal(1, 2)) // 0.4431471805599453
- * @example klNormalNormal(new Normal(0, 1 + 1e-10), new Normal(0, 1)) // 1e-20 (the textbook form gives 0 or ~1e-17)
+ * @example klNormalNormal(new Normal(0, 1 + 1e-10), new Normal(0, 1)) // 1.0000001654474155e-20 (= r², r = ln of the double nearest 1 + 1e-10; the textbook form returns rounding noise ~1e-17)
  */
 export function klNormalNormal(q: Normal, p: Normal): number {
   const d = (q.mean - p.mean) / p.sd;

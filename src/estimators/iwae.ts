@@ -28,7 +28,7 @@ export interface IwaeEstimate {
  * variance); each group's term is computed with logSumExp, so K = 10⁴ log-weights near −10⁵ are
  * fine.
  *
- * @example iwaeBound(model, q, createRng(1), 100, 1000) // { estimate: between the ELBO and ln p(x), stderr, k: 100, groups: 1000 }
+ * @example iwaeBound(normalNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 0.5, data: [0.8, 1.1] }), new Normal(0.3, 0.4), createRng(1), 100, 1000) // { estimate: -2.064096920124359, stderr: 0.005872959793039946, k: 100, groups: 1000 } (ELBO -3.41, ln p(x) -2.04)
  */
 export function iwaeBound(model: ScalarModel, q: UnivariateDistribution, rng: Rng, k: number, groups: number): IwaeEstimate {
   checkSupport("iwaeBound", model, q);

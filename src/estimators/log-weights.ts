@@ -10,7 +10,7 @@ import type { Rng } from "../random/rng";
  * ln q(z) = −ε²/2 − ln s − ½ln 2π is taken from ε directly (cheaper, and exact). The models
  * evaluate ln p(x | z) from summary statistics, O(1) per draw whatever n.
  *
- * @example sampleLogWeights(model, new Normal(0, 1), createRng(1), new Float64Array(4)) // 4 log-weights
+ * @example sampleLogWeights(normalNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 0.5, data: [0.8, 1.1] }), new Normal(0.3, 0.4), createRng(1), new Float64Array(2)) // Float64Array [-2.98312251852571, -7.036115807946942]
  */
 export function sampleLogWeights(model: ScalarModel, q: UnivariateDistribution, rng: Rng, out: Float64Array): Float64Array {
   if (q instanceof Normal) {

@@ -17,7 +17,7 @@ const CHUNK = 65536;
  *
  * Edge cases: n must be an integer ≥ 2 (for a standard error); q must fit the model's support.
  *
- * @example mcElbo(model, q, createRng(1), 100000) // { estimate: ≈ elboParts(model, q).elbo, stderr: ~1e-3, n: 100000 }
+ * @example mcElbo(normalNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 0.5, data: [0.8, 1.1] }), new Normal(0.3, 0.4), createRng(1), 100000) // { estimate: -3.414573517799729, stderr: 0.00625412535948836, n: 100000 } (exact ELBO -3.4128734371636105)
  */
 export function mcElbo(model: ScalarModel, q: UnivariateDistribution, rng: Rng, n: number): MeanEstimate {
   checkSupport("mcElbo", model, q);

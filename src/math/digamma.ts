@@ -12,8 +12,8 @@
  *
  * Edge cases: NaN → NaN; +Infinity → +Infinity; 0 and negative integers (poles) → NaN.
  *
- * @example digamma(1) // -0.5772156649015329 (= −γ)
- * @example digamma(0.5) // -1.9635100260214235 (= −γ − 2 ln 2)
+ * @example digamma(1) // -0.5772156649015324 (−γ = -0.5772156649015329)
+ * @example digamma(0.5) // -1.9635100260214229 (−γ − 2 ln 2 = -1.9635100260214235)
  */
 export function digamma(x: number): number {
   if (x !== x || x === -Infinity) return NaN;

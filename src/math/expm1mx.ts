@@ -9,7 +9,7 @@
  *
  * Edge cases: NaN → NaN; +Infinity → +Infinity; −Infinity → +Infinity.
  *
- * @example expm1mx(1e-8) // 5.0000000166666665e-17 (expm1(1e-8) - 1e-8 gives 6.1e-17, 22% off)
+ * @example expm1mx(1e-8) // 5.000000016666667e-17 (expm1(1e-8) - 1e-8 gives 5.0000000843e-17, wrong from the 9th digit)
  */
 export function expm1mx(x: number): number {
   if (x !== x) return NaN;

@@ -16,8 +16,8 @@ import { stirlingCorrection } from "./stirling";
  * Edge cases: NaN → NaN; +Infinity → +Infinity; 0 and negative integers (poles) → +Infinity;
  * −Infinity → NaN.
  *
- * @example logGamma(0.5) // 0.5723649429247001 (= ln √π)
- * @example logGamma(171.5) // 709.0165447284749 (Γ(171.5) itself overflows)
+ * @example logGamma(0.5) // 0.5723649429246986 (ln √π = 0.5723649429247001)
+ * @example logGamma(171.5) // 709.1431630309283 (Γ(171.5) itself overflows)
  */
 export function logGamma(x: number): number {
   if (x !== x || x === -Infinity) return NaN;

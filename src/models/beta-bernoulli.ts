@@ -13,7 +13,7 @@ import type { BetaBernoulliSpec, ScalarModel } from "./types";
  *
  * Data must be 0 or 1 (`betaBernoulliModel: data[2] must be 0 or 1, got 2`); empty data is allowed.
  *
- * @example betaBernoulliModel({ priorA: 1, priorB: 1, data: [1, 0] }).logEvidence() // -1.791759469228055 (= ln(1/6))
+ * @example betaBernoulliModel({ priorA: 1, priorB: 1, data: [1, 0] }).logEvidence() // -1.7917594692280545 (ln(1/6) = -1.791759469228055)
  */
 export function betaBernoulliModel(options: Omit<BetaBernoulliSpec, "kind"> | BetaBernoulliSpec): BetaBernoulliModel {
   return new BetaBernoulliModel(options);

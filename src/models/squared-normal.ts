@@ -20,7 +20,7 @@ import { validateGaussianFields } from "./validate";
  * Invalid options throw as for normalNormalModel (`squaredNormalModel: priorSd must be a finite
  * number > 0, got -1`).
  *
- * @example squaredNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 0.5, data: [1] }).posteriorPeaks().map(p => p.at) // [≈ -0.94, ≈ 0.94]
+ * @example squaredNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 0.5, data: [1] }).posteriorPeaks().map(p => p.at) // [-0.9354143466934853, 0.9354143466934853] (= ±√(1 − σ²/(2τ₀²)))
  */
 export function squaredNormalModel(options: Omit<SquaredNormalSpec, "kind"> | SquaredNormalSpec): SquaredNormalModel {
   return new SquaredNormalModel(options);

@@ -37,7 +37,7 @@ const UFLOW = Number.MIN_VALUE;
  * QUADPACK's error estimate: err = resasc·min(1, (200|K − G|/resasc)^{3/2}), floored at
  * 50·eps·∫|g| (the rounding error of the sum itself).
  *
- * @example gk15((x) => x * x, 0, 1).value // 0.33333333333333337 (exact up to rounding)
+ * @example gk15((x) => x * x, 0, 1).value // 0.3333333333333333 (exact up to rounding)
  */
 export function gk15(g: (x: number) => number, lo: number, hi: number): PanelResult {
   const c = 0.5 * (lo + hi);

@@ -77,7 +77,7 @@ interface Panel {
  * Edge cases: a = b → 0; a > b → −∫_b^a; an integrand returning NaN throws an Error naming x;
  * when maxEval runs out the best estimate is returned with converged = false.
  *
- * @example integrate((x) => Math.exp(-x * x), -Infinity, Infinity).value // 1.7724538509055159 (= √π)
+ * @example integrate((x) => Math.exp(-x * x), -Infinity, Infinity).value // 1.772453850905516 (√π = 1.7724538509055159)
  */
 export function integrate(f: (x: number) => number, a: number, b: number, opts: QuadratureOptions = {}): QuadratureResult {
   checkBounds("integrate", a, b);
