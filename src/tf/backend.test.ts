@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { availableBackends, backendName, initBackend } from "./backend";
+import { availableBackends, backendName, checkBackendChosen, initBackend } from "./backend";
+
+test("without initBackend, tfjs's silent cpu default is reported (first test of this process)", () => {
+  const warnings: string[] = [];
+  checkBackendChosen((m) => warnings.push(m));
+  assert.equal(tf.getBackend(), "cpu");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /initBackend/);
+});
 
 test("the default is the fastest installed backend, never cpu when wasm exists", async () => {
   const avail = availableBackends();

@@ -102,6 +102,25 @@ export function availableBackends(): BackendName[] {
   return BACKEND_ORDER.filter((b) => loadBackend(b));
 }
 
+let warnedUnchosen = false;
+
+/**
+ * For synchronous entry points (createVae, fitGaussianVI, …): if `initBackend` was never
+ * awaited, tfjs runs on its own default, which in Node is the slow `cpu` backend (wasm needs
+ * an asynchronous start). Warn once instead of being silently slow.
+ */
+export function checkBackendChosen(warn: (message: string) => void = (m) => console.warn(m)): void {
+  if (chosen !== null || warnedUnchosen) return;
+  void tf.engine().backend; // makes tfjs pick its default now (getBackend() is undefined until then)
+  if (tf.getBackend() === "cpu") {
+    warnedUnchosen = true;
+    warn(
+      "elbo-lab: running on TensorFlow.js's default 'cpu' backend because `await initBackend()` " +
+        "was not called first; it is 20–90x slower than 'wasm'.",
+    );
+  }
+}
+
 /** Calls `initBackend()` unless a backend was already chosen; used by the training loops. */
 export async function ensureBackend(): Promise<string> {
   if (chosen === null) await initBackend();

@@ -17,6 +17,7 @@
  * log p(x, z) = C − ½(z − μ0)²/τ0² − ½ n (x̄ − g(z))²/σ² with C computed in float64.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkBackendChosen } from "./backend";
 import { createRng } from "./rng";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -149,6 +150,7 @@ export function gradientEstimates(
   estimator: GradientEstimator,
   options: { repeats?: number; samples?: number; seed?: number } = {},
 ): { dMean: Float64Array; dLogSd: Float64Array; elbo: number } {
+  checkBackendChosen();
   const R = options.repeats ?? 1000;
   const S = options.samples ?? 1;
   const seed = options.seed ?? 1;
@@ -177,6 +179,7 @@ export function gradientEstimates(
  * so at the exact posterior every term equals log p(x) and the estimate has zero variance).
  */
 export function elboGaussianMC(model: ScalarLatentModelTf, q: GaussianQ, options: { samples?: number; seed?: number } = {}): number {
+  checkBackendChosen();
   const S = options.samples ?? 10000;
   const t = tf.tidy(() => {
     const eps = tf.randomNormal([S], 0, 1, "float32", options.seed ?? 2);
@@ -221,6 +224,7 @@ export interface GaussianVIResult {
 
 /** Adam (`tf.train.adam`) on the ELBO of q = N(m, e^{2s}) with the chosen gradient estimator. */
 export function fitGaussianVI(model: ScalarLatentModelTf, options: FitGaussianVIOptions = {}): GaussianVIResult {
+  checkBackendChosen();
   const estimator = options.estimator ?? "reparam";
   const steps = options.steps ?? 2000;
   const S = options.samples ?? 16;

@@ -49,6 +49,16 @@ test("training: ELBO = reconstruction − KL, KL ≥ 0, the test ELBO rises, ten
   assert.equal(tf.memory().numTensors, baseline, "every tensor freed after training and dispose");
 });
 
+test("the smoke option trains one epoch on 256 images", async () => {
+  await initBackend({ prefer: "wasm" });
+  const vae = createVae({ seed: 9 });
+  const steps: number[] = [];
+  const r = await trainVae(vae, loadMnistSplit(), { smoke: true, onStep: (s) => steps.push(s.step) });
+  assert.equal(r.history.length, 1);
+  assert.deepEqual(steps, [0, 1]);
+  vae.dispose();
+});
+
 test("importance-weighted bounds: L1 ≈ ELBO ≤ L5 ≤ L50 on average", async () => {
   await initBackend({ prefer: "wasm" });
   const vae = createVae({ seed: 3 });

@@ -20,7 +20,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { backendName, ensureBackend } from "./backend";
+import { backendName, checkBackendChosen, ensureBackend } from "./backend";
 import { dense } from "./matmul";
 import { createRng, permutation } from "./rng";
 import { DigitSet, MNIST_PIXELS } from "./mnist";
@@ -65,6 +65,7 @@ function weightShapes(c: VaeConfig): Record<VaeWeightName, number[]> {
 let vaeCount = 0;
 
 function makeVae(config: VaeConfig, init: (name: VaeWeightName, shape: number[], i: number) => tf.Tensor): Vae {
+  checkBackendChosen();
   const shapes = weightShapes(config);
   const weights = {} as Record<VaeWeightName, tf.Variable>;
   const id = vaeCount++;
