@@ -75,7 +75,7 @@ function titleOf(fig: Figure): string {
 }
 
 /** Screen: the live plot. Print: the static PNG when there is one (hidden on screen). */
-const FIGURE_CSS =
+export const FIGURE_CSS =
   ".elbo-lab-static{display:none}" +
   "@media print{.elbo-lab-figure[data-static=png] .elbo-lab-live{display:none!important}" +
   ".elbo-lab-figure[data-static=png] .elbo-lab-static{display:block!important;max-width:100%!important;height:auto!important}" +
@@ -85,7 +85,8 @@ export function figureHtml(fig: Figure, id: string, images: StaticImages | null,
   const title = titleOf(fig);
   const config = { responsive: true, displaylogo: false };
   const img = images
-    ? `<img class="elbo-lab-static" alt="${escapeHtml(title)}" width="${images.width}" height="${images.height}" src="data:image/png;base64,${images.png}">`
+    ? // Hidden inline too: a front end that drops <style> from outputs must still not show it twice.
+      `<img class="elbo-lab-static" style="display:none" alt="${escapeHtml(title)}" width="${images.width}" height="${images.height}" src="data:image/png;base64,${images.png}">`
     : "";
   return [
     `<div class="elbo-lab-figure" ${FIGURE_MARKER}="${id}" data-static="${images ? "png" : "missing"}">`,

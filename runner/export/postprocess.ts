@@ -6,6 +6,7 @@
  * - plotly.js inlined in <head> if no output carries it (cells re-run out of order);
  * - every reference outside the page folder is listed, so the exporter can say what needs the network.
  */
+import { FIGURE_CSS } from "../../kernel/display";
 import { plotlyJsHtml } from "../../kernel/plotlyjs";
 
 export const PRINT_CSS = `
@@ -39,7 +40,7 @@ export interface Postprocessed {
 }
 
 export function postprocess(html: string, opts: { figures: number; carriesPlotlyJs: boolean }): Postprocessed {
-  let head = `\n<!-- elbo-lab export -->\n${MATHJAX_CONFIG}\n<style type="text/css">${PRINT_CSS}</style>\n`;
+  let head = `\n<!-- elbo-lab export -->\n${MATHJAX_CONFIG}\n<style type="text/css">${PRINT_CSS}\n${FIGURE_CSS}</style>\n`;
   const injectedPlotlyJs = opts.figures > 0 && !opts.carriesPlotlyJs;
   if (injectedPlotlyJs) head += plotlyJsHtml() + "\n";
   const at = html.search(/<head[^>]*>/i);
