@@ -1,6 +1,7 @@
 /**
- * The return type of `elboParts` (named ElboBreakdown because the barrel already exports the VAE's
- * `ElboParts` from src/tf). Every quantity of the ELBO story for one (model, q), in nats. The identities that tie them:
+ * The return type of `elboParts`. src/elbo exports it as both ElboBreakdown and ElboParts; the
+ * library barrel (src/index.ts) exports only ElboBreakdown, because its ElboParts is the VAE's
+ * (src/tf). Every quantity of the ELBO story for one (model, q), in nats. The identities that tie them:
  * - elbo = expectedLogLik − klToPrior = expectedLogJoint + entropy;
  * - logEvidence = elbo + klToPosterior (so elbo ≤ logEvidence since klToPosterior ≥ 0).
  */
