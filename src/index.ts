@@ -14,7 +14,5 @@ export * from "./quadrature";
 export * from "./divergence";
 export * from "./models";
 export * from "./elbo";
-// Both ./tf (the VAE) and ./elbo export a type ElboParts; the barrel keeps the VAE's, ./elbo's is also ElboBreakdown.
-export type { ElboParts } from "./tf";
 export * from "./estimators";
 export * from "./spec";

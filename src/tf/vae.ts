@@ -142,7 +142,7 @@ export function vaeElboTerms(
 }
 
 /** ELBO split in nats per image (averages over images). `elbo = rec − kl`. */
-export interface ElboParts {
+export interface VaeElboParts {
   elbo: number;
   rec: number;
   kl: number;
@@ -159,7 +159,7 @@ export function evaluateVae(
   vae: Vae,
   set: DigitSet,
   options: { seed?: number; batchSize?: number; transposeTrick?: boolean } = {},
-): ElboParts {
+): VaeElboParts {
   const seed = options.seed ?? 7;
   const bs = options.batchSize ?? 500;
   const trick = options.transposeTrick ?? defaultTransposeTrick();
@@ -240,8 +240,8 @@ export interface VaeStepInfo {
 
 export interface VaeEpochStats {
   epoch: number;
-  train: ElboParts;
-  test: ElboParts;
+  train: VaeElboParts;
+  test: VaeElboParts;
   /** Test importance-weighted bounds by K (only the Ks asked for in `iwaeKs`). */
   testIwae: Record<number, number>;
   /** Training time of this epoch (without evaluation), and mean time per step. */
@@ -339,7 +339,7 @@ export async function trainVae(
         options.onStep?.({ epoch, step, stepsPerEpoch, elbo: rec - kl, rec, kl, ms: Date.now() - ts });
       }
       const trainSeconds = (Date.now() - t0) / 1000;
-      const trainParts: ElboParts = { elbo: (recSum - klSum) / train.n, rec: recSum / train.n, kl: klSum / train.n };
+      const trainParts: VaeElboParts = { elbo: (recSum - klSum) / train.n, rec: recSum / train.n, kl: klSum / train.n };
       const testParts = evaluateVae(vae, test, { transposeTrick: trick });
       const testIwae: Record<number, number> = {};
       if (iwaeKs.length > 0 && (epoch % iwaeEvery === 0 || epoch === epochs)) {
