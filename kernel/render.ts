@@ -4,7 +4,7 @@
  * `application/pdf` of the figure's bundle, for nbconvert's LaTeX route).
  *
  * The page holding plotly.js is loaded once per process (≈ 3–4 s for the 11 MB unminified bundle of
- * `plotly.js-dist`); after that one figure takes about 100 ms. Renders are queued one at a time.
+ * `plotly.js-dist-min`); after that one figure takes about 100 ms. Renders are queued one at a time.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
