@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../kernel/jupyter";
 import { formatSummary, passedResult } from "./report";
-import { discoverNotebooks, runNotebooks, type RunOutcome } from "./run";
+import { discoverNotebooks, runNotebooks, type RunOptions, type RunOutcome } from "./run";
 
 const HELP = `Usage: elbo-lab-run [options] [NOTEBOOK.ipynb …]
 
@@ -23,13 +23,8 @@ Options:
   -h, --help                this text
 Exit status: 0 when every notebook passed, 1 when any failed, 2 for bad options.`;
 
-export interface CliOptions {
-  notebooks: string[];
-  jobs: number;
-  cellTimeout: number;
-  notebookTimeout: number;
-  smoke: boolean;
-  buildDir: string;
+/** The runner's options plus what only the command line decides. */
+export interface CliOptions extends Omit<RunOptions, "log" | "python"> {
   exportDocs: boolean;
 }
 

@@ -10,8 +10,9 @@
  * Hence log p(x | θ) never decreases. Terms with r_ik = 0 contribute 0 (0·log 0 = 0).
  */
 import { createRng } from "../tf/rng";
+import { HALF_LOG_2PI } from "../math/constants";
+import { logSumExp } from "../math/logsumexp";
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export interface Gmm1dParams {
   weights: number[];
@@ -22,16 +23,6 @@ export interface Gmm1dParams {
 function logNormal(x: number, mu: number, sd: number): number {
   const u = (x - mu) / sd;
   return -0.5 * u * u - Math.log(sd) - HALF_LOG_2PI;
-}
-
-/** log Σ_k exp(a_k) with the maximum subtracted first (no overflow; −∞ if all are −∞). */
-function logSumExp(a: ArrayLike<number>): number {
-  let m = -Infinity;
-  for (let k = 0; k < a.length; k++) if (a[k] > m) m = a[k];
-  if (m === -Infinity) return -Infinity;
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += Math.exp(a[k] - m);
-  return m + Math.log(s);
 }
 
 /** n draws (seeded) from the mixture, with their component labels. */

@@ -8,8 +8,8 @@
  * logSumExp_k(log w_k) − log K (max subtracted first, so huge or tiny weights never overflow).
  */
 import { createRng, Rng } from "../tf/rng";
+import { HALF_LOG_2PI } from "../math/constants";
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** A Gaussian proposal q(z) = N(mean, sd²). */
 export interface NormalProposal {
