@@ -2,7 +2,8 @@
 # One-time set-up (safe to run again): system packages, npm packages, build, kernel registration.
 #
 #   bash scripts/setup.sh          what users need: Jupyter, Chromium (static figures, PDF), npm deps
-#   bash scripts/setup.sh --dev    also what the tests need (poppler-utils for PDF checks)
+#   bash scripts/setup.sh --dev    also what the tests need (poppler-utils for PDF checks, NumPy/SciPy
+#                                  for the reference checks of notebook records)
 #
 # Jupyter comes from, in order: an active conda env (see environment.yml), a python that already has
 # it, or — on Debian/Ubuntu as root — Debian's packages. Otherwise it stops and says what to do.
@@ -49,7 +50,11 @@ find_chromium() {
 apt_pkgs=()
 has_jupyter || apt_pkgs+=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel)
 find_chromium || apt_pkgs+=(chromium)
-[ "$dev" = 1 ] && ! command -v pdftoppm >/dev/null && apt_pkgs+=(poppler-utils)
+if [ "$dev" = 1 ]; then
+  command -v pdftoppm >/dev/null || apt_pkgs+=(poppler-utils)
+  # Independent reference checks of notebook records (test/reference/*.py).
+  /usr/bin/python3 -c 'import numpy, scipy' >/dev/null 2>&1 || [ -n "${ELBO_LAB_PYTHON:-}" ] || apt_pkgs+=(python3-numpy python3-scipy)
+fi
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ -r /etc/debian_version ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then

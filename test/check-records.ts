@@ -1,0 +1,44 @@
+/**
+ * `node dist/test/check-records.js` — runs the independent reference checkers over build/records.json
+ * after the notebook runner (the last step of `npm test`). They recompute what notebooks recorded with
+ * NumPy/SciPy, outside the code under test. Needs a Python with numpy and scipy: `$ELBO_LAB_PYTHON`,
+ * Debian's /usr/bin/python3 (`bash scripts/setup.sh --dev` installs them) or python3 on PATH.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { projectRoot } from "../kernel/jupyter";
+
+const CHECKERS = ["test/reference/check_walkthrough_records.py"];
+
+function findScientificPython(): string | null {
+  const candidates = process.env.ELBO_LAB_PYTHON ? [process.env.ELBO_LAB_PYTHON] : ["/usr/bin/python3", "python3", "python"];
+  for (const py of candidates) {
+    const r = spawnSync(py, ["-c", "import numpy, scipy"], { encoding: "utf8" });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+function main(): number {
+  const root = projectRoot();
+  const records = path.join(root, "build", "records.json");
+  if (!fs.existsSync(records)) {
+    console.error(`check-records: ${path.relative(root, records)} is missing: run the notebooks first`);
+    return 1;
+  }
+  const py = findScientificPython();
+  if (!py) {
+    console.error("check-records: no Python with numpy and scipy (run `bash scripts/setup.sh --dev`, or set ELBO_LAB_PYTHON)");
+    return 1;
+  }
+  let failed = 0;
+  for (const script of CHECKERS) {
+    const r = spawnSync(py, [path.join(root, script), records], { stdio: "inherit" });
+    if (r.status !== 0) failed++;
+  }
+  console.log(`reference checks: ${CHECKERS.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exit(main());
