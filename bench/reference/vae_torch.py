@@ -24,8 +24,9 @@ import torch.nn.functional as F
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def load_split():
-    with open(os.path.join(ROOT, "build", "mnist-split.json")) as f:
+def load_split(path=None):
+    """The split written by writeMnistSplit (default build/mnist-split.json), binarised here."""
+    with open(path or os.path.join(ROOT, "build", "mnist-split.json")) as f:
         split = json.load(f)
     assert split["binarize"] == "threshold", "only the threshold binarisation is reproducible here"
     grey = []
