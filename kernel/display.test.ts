@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { after, test } from "node:test";
 import { lineFigure, sweepFigure } from "../src/figures";
 import { closeBrowser, findChromium } from "./browser";
-import { PLOTLY_MIME, resendPlotlyJs, show } from "./display";
+import { PLOTLY_MIME, resendPlotlyJs, show, showFigure } from "./display";
 import { setOutputSink, type DisplayMessage } from "./output";
 import { PLOTLY_JS_MARKER } from "./plotlyjs";
 
@@ -41,9 +41,9 @@ test("show: Plotly JSON + HTML + vector PDF, never image/png; plotly.js only wit
   resendPlotlyJs();
   const sent = capture();
   const t0 = Date.now();
-  const r1 = await show(fig);
+  const r1 = await showFigure(fig);
   const first = Date.now() - t0;
-  const r2 = await show(sweepFigure({ title: "sweep", x: { label: "z" }, y: { label: "y" }, parameter: { label: "m", values: [0, 1, 2] }, frame: (m) => [{ x, y: x.map((v) => v * m) }] }));
+  const r2 = await showFigure(sweepFigure({ title: "sweep", x: { label: "z" }, y: { label: "y" }, parameter: { label: "m", values: [0, 1, 2] }, frame: (m) => [{ x, y: x.map((v) => v * m) }] }));
   console.log(`# first show ${first} ms (browser launch + plotly.js load + render), then ${r2.renderMs} ms render`);
   assert.ok(r1.staticImage && r2.staticImage, `static images missing: ${r1.missing} / ${r2.missing}`);
 
@@ -73,7 +73,7 @@ test("show without a browser: interactive only, and the text says why", async ()
   process.env.ELBO_LAB_CHROMIUM = "none";
   try {
     const sent = capture();
-    const r = await show(fig);
+    const r = await showFigure(fig);
     assert.equal(r.staticImage, false);
     const mine = sent.filter((s) => s.msg.transient.display_id === r.displayId);
     assert.equal(mine.length, 1, "no update when nothing is rendered");

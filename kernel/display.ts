@@ -129,12 +129,19 @@ function checkFigure(fig: unknown): asserts fig is Figure {
 }
 
 /**
- * Shows `fig`. The interactive views appear at once; the static image follows (the same display is
- * updated in place) once the browser has drawn it. Await it, so that the update lands in this cell.
+ * Shows `fig` — the one call notebooks use. The interactive views appear at once; the static image
+ * follows (the same display is updated in place) once the browser has drawn it. Await it, so that the
+ * update lands in this cell. It resolves to nothing, so `await show(fig)` can end a cell without tslab
+ * printing a value; {@link showFigure} returns what happened.
  *
  * @example await show(densityFigure({ title: "Prior and posterior", z, curves: { prior, posterior } }))
  */
-export async function show(fig: Figure, opts: ShowOptions = {}): Promise<ShowResult> {
+export async function show(fig: Figure, opts: ShowOptions = {}): Promise<void> {
+  await showFigure(fig, opts);
+}
+
+/** {@link show}, resolving to what it did (display id, whether a static image was made, why not). */
+export async function showFigure(fig: Figure, opts: ShowOptions = {}): Promise<ShowResult> {
   checkFigure(fig);
   const layout = fig.layout ?? {};
   const height = opts.height ?? (typeof layout.height === "number" ? layout.height : 420);

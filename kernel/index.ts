@@ -6,7 +6,7 @@ export { record, toJsonSafe } from "./record";
 export { checkClose, checkAtMost, checkTrue, CheckFailure, type CheckRecord, type Tolerance } from "./check";
 export { isSmoke, sized } from "./smoke";
 export { emit, newDisplayId, inKernel, type MimeBundle } from "./output";
-export { show, resendPlotlyJs, PLOTLY_MIME, type ShowOptions, type ShowResult } from "./display";
+export { show, showFigure, resendPlotlyJs, PLOTLY_MIME, type ShowOptions, type ShowResult } from "./display";
 export { warmUp } from "./render";
 export { findChromium, closeBrowser } from "./browser";
 export { showTable, type TableInput, type TableOptions } from "./table";

@@ -1,7 +1,6 @@
 /**
- * The return type of `elboParts`. src/elbo exports it as both ElboBreakdown and ElboParts; the
- * library barrel (src/index.ts) exports only ElboBreakdown, because its ElboParts is the VAE's
- * (src/tf). Every quantity of the ELBO story for one (model, q), in nats. The identities that tie them:
+ * The return type of `elboParts`, exported as both ElboParts and ElboBreakdown (the VAE's per-epoch
+ * numbers are VaeElboParts, in src/tf). Every quantity of the ELBO story for one (model, q), in nats. The identities that tie them:
  * - elbo = expectedLogLik − klToPrior = expectedLogJoint + entropy;
  * - logEvidence = elbo + klToPosterior (so elbo ≤ logEvidence since klToPosterior ≥ 0).
  */
