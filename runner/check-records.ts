@@ -1,5 +1,5 @@
 /**
- * `node dist/test/check-records.js` — runs the independent reference checkers over build/records.json
+ * `node dist/runner/check-records.js` — runs the independent reference checkers over build/records.json
  * after the notebook runner (the last step of `npm test`). They recompute what notebooks recorded with
  * NumPy/SciPy, outside the code under test. Needs a Python with numpy and scipy: `$ELBO_LAB_PYTHON`,
  * Debian's /usr/bin/python3 (`bash scripts/setup.sh --dev` installs them) or python3 on PATH.
