@@ -48,7 +48,8 @@ export function baseLayout(title: string, x: AxisSpec, y: AxisSpec, height: numb
     font: { ...THEME.font },
     paper_bgcolor: "#FFFFFF",
     plot_bgcolor: "#FFFFFF",
-    legend: { orientation: "h", x: 0, y: -0.2, yanchor: "top" },
+    // Below the x-axis title (at -0.2 it overlapped it); Plotly grows the bottom margin to fit it.
+    legend: { orientation: "h", x: 0, y: -0.32, yanchor: "top" },
     hovermode: "closest",
     colorway: [...EXTRA_COLORS],
   };
