@@ -6,26 +6,16 @@ import { createRng } from "../random/rng";
 import { Normal } from "../dists/normal";
 import { Beta } from "../dists/beta";
 import { normalNormalModel } from "../models/normal-normal";
-import { squaredNormalModel } from "../models/squared-normal";
 import { betaBernoulliModel } from "../models/beta-bernoulli";
 import { gaussianMixtureModel } from "../models/gaussian-mixture";
-import type { ScalarModel } from "../models/types";
 import { expectation } from "../quadrature/expectation";
 import { elboParts, elboPartsByQuadrature } from "./elbo-parts";
 import { chibLogEvidence, jensenGap, jensenGapMonteCarlo, pointwiseBayesBound } from "./bounds";
 import type { ElboBreakdown } from "./types";
+import { modelFromSpec, qFromSpec } from "../spec/spec";
 
 const ref = loadReference().models;
 
-function build(spec: { kind: string }): ScalarModel {
-  const s = spec as never;
-  if (spec.kind === "normal-normal") return normalNormalModel(s);
-  if (spec.kind === "squared-normal") return squaredNormalModel(s);
-  return betaBernoulliModel(s);
-}
-function buildQ(q: { kind: string; mean?: number; sd?: number; a?: number; b?: number }): Normal | Beta {
-  return q.kind === "normal" ? new Normal(q.mean as number, q.sd as number) : new Beta(q.a as number, q.b as number);
-}
 const cases = [...ref.gaussian, ...ref.coin];
 const label = (c: { name: string; model: { data: number[] }; q: unknown }) =>
   `${c.name}: ${JSON.stringify({ ...c.model, data: `n=${c.model.data.length}` })}, q=${JSON.stringify(c.q)}`;
@@ -37,7 +27,7 @@ function size(p: ElboBreakdown): number {
 
 test("the identities hold for every reference setting (incl. σ = 1e-4, data 50 sds away, n = 10^4, q far off)", () => {
   for (const c of cases) {
-    const p = elboParts(build(c.model), buildQ(c.q));
+    const p = elboParts(modelFromSpec(c.model), qFromSpec(c.q));
     for (const v of Object.values(p)) if (typeof v === "number") assertFinite(v, label(c));
     const s = size(p);
     // closed-form parts: each is a handful of operations on numbers of size ≤ s → 64 eps·s.
@@ -54,7 +44,7 @@ test("the identities hold for every reference setting (incl. σ = 1e-4, data 50 
 
 test("every part matches the SciPy/mpmath reference (quadrature of the textbook integrals)", () => {
   for (const c of cases) {
-    const p = elboParts(build(c.model), buildQ(c.q));
+    const p = elboParts(modelFromSpec(c.model), qFromSpec(c.q));
     for (const key of ["expectedLogLik", "klToPrior", "entropy", "expectedLogJoint", "elbo", "klToPosterior", "logEvidence"] as const) {
       const r = c.parts[key];
       // SciPy quad at epsrel 1e-13 per panel; 1e-10 relative to the largest part (the reference's
@@ -64,13 +54,13 @@ test("every part matches the SciPy/mpmath reference (quadrature of the textbook 
     }
   }
   const coinQuad = ref.coin[0];
-  assertClose(elboParts(build(coinQuad.model), buildQ(coinQuad.q)).expectedLogLik, coinQuad.expectedLogLikQuad, 1e-12, "coin E ln p(x|z) by scipy quad");
+  assertClose(elboParts(modelFromSpec(coinQuad.model), qFromSpec(coinQuad.q)).expectedLogLik, coinQuad.expectedLogLikQuad, 1e-12, "coin E ln p(x|z) by scipy quad");
 });
 
 test("closed forms agree with the all-quadrature route (1e-9 of the largest part)", () => {
   for (const c of cases.filter((x) => x.model.data.length <= 100)) {
-    const m = build(c.model);
-    const q = buildQ(c.q);
+    const m = modelFromSpec(c.model);
+    const q = qFromSpec(c.q);
     const a = elboParts(m, q);
     const b = elboPartsByQuadrature(m, q);
     for (const key of ["expectedLogLik", "klToPrior", "entropy", "expectedLogJoint", "elbo", "klToPosterior"] as const) {
@@ -101,8 +91,8 @@ test("a support mismatch is an error (Normal q for the coin)", () => {
 
 test("pointwise Bayes-rule bound: ≤ ln p(x) at every z, gap = u − 1 − ln u, expectation = ELBO", () => {
   for (const c of cases.filter((x) => x.model.kind !== "squared-normal" || x.model.data.length <= 100)) {
-    const m = build(c.model);
-    const q = buildQ(c.q);
+    const m = modelFromSpec(c.model);
+    const q = qFromSpec(c.q);
     const qsd = Math.sqrt(q.variance);
     const zs = q instanceof Beta ? [0.001, 0.1, 0.3, 0.5, 0.7, 0.999] : [-3, -1, 0, 0.5, 1, 3].map((k) => q.mean + k * qsd);
     for (const z of zs) {

@@ -8,16 +8,10 @@ import { squaredNormalModel } from "./squared-normal";
 import { betaBernoulliModel } from "./beta-bernoulli";
 import { gaussianMixtureModel } from "./gaussian-mixture";
 import { depressedCubicRoots } from "./squared-normal";
-import type { ScalarModel } from "./types";
+import { modelFromSpec } from "../spec/spec";
 
 const ref = loadReference().models;
 
-function build(spec: { kind: string }): ScalarModel {
-  const s = spec as never;
-  if (spec.kind === "normal-normal") return normalNormalModel(s);
-  if (spec.kind === "squared-normal") return squaredNormalModel(s);
-  return betaBernoulliModel(s);
-}
 
 const describe = (c: { name: string; model: { data: number[] } }) => `${c.name} (${JSON.stringify({ ...c.model, data: `n=${c.model.data.length}` })})`;
 
@@ -58,7 +52,7 @@ test("beta-bernoulli: posterior and log evidence match scipy.special.betaln", ()
 
 test("quadrature of the joint reproduces the closed-form evidence (normal-normal, coin) to 1e-10", () => {
   for (const c of [...ref.gaussian.filter((g: { model: { kind: string } }) => g.model.kind === "normal-normal"), ...ref.coin]) {
-    const m = build(c.model);
+    const m = modelFromSpec(c.model);
     const r = logIntegrate((z) => m.logJoint(z), m.support.lower, m.support.upper, { peaks: m.posteriorPeaks() });
     assertClose(r.logValue, m.logEvidence(), 1e-10 + 16 * EPS * Math.abs(m.logEvidence()), describe(c));
   }
@@ -66,7 +60,7 @@ test("quadrature of the joint reproduces the closed-form evidence (normal-normal
 
 test("Chib's identity ln p(x) = ln p(x, z) − ln p(z | x) holds at every z (closed-form posteriors)", () => {
   for (const c of [...ref.gaussian.filter((g: { model: { kind: string } }) => g.model.kind === "normal-normal"), ...ref.coin]) {
-    const m = build(c.model);
+    const m = modelFromSpec(c.model);
     const post = m.posterior as { mean: number; variance: number };
     const sd = Math.sqrt(post.variance);
     const zs = m.kind === "beta-bernoulli" ? [0.01, 0.2, post.mean, 0.9] : [post.mean - 5 * sd, post.mean, post.mean + 2 * sd, m.prior.mean];
