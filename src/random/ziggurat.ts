@@ -21,6 +21,13 @@ export const ZIGGURAT_LAYERS = 256;
 export const ZIGGURAT_X = new Float64Array(ZIGGURAT_LAYERS + 1);
 /** F[i] = f(X[i]) = exp(−X[i]²/2), F[256] = 1. */
 export const ZIGGURAT_F = new Float64Array(ZIGGURAT_LAYERS + 1);
+/**
+ * The sampler's signed, pre-scaled widths: XS[i] = X[i]·2⁻⁵³ and XS[i + 256] = −X[i]·2⁻⁵³, so
+ * that a 53-bit integer m and a sign bit s give the draw m·XS[i + 256s] with one multiply and
+ * no branch on the sign. Scaling by a power of two is exact, so m·XS[i] rounds to exactly the
+ * same double as (m·2⁻⁵³)·X[i].
+ */
+export const ZIGGURAT_XS = new Float64Array(2 * ZIGGURAT_LAYERS);
 
 (function buildTables() {
   const X = ZIGGURAT_X;
@@ -35,4 +42,8 @@ export const ZIGGURAT_F = new Float64Array(ZIGGURAT_LAYERS + 1);
   X[ZIGGURAT_LAYERS] = 0;
   for (let i = 0; i <= ZIGGURAT_LAYERS; i++) F[i] = Math.exp(-0.5 * X[i] * X[i]);
   F[0] = 0; // the bottom layer starts at height 0
+  for (let i = 0; i < ZIGGURAT_LAYERS; i++) {
+    ZIGGURAT_XS[i] = X[i] * 1.1102230246251565e-16; // 2^-53
+    ZIGGURAT_XS[i + ZIGGURAT_LAYERS] = -ZIGGURAT_XS[i];
+  }
 })();
