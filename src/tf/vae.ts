@@ -337,6 +337,79 @@ class FusedAdam {
   }
 }
 
+/** Milliseconds spent in each phase of the steps taken so far (for profiling). */
+export interface VaeTrainerTiming {
+  steps: number;
+  /** Forward and backward pass (every tfjs kernel of the gradient). */
+  gradientMs: number;
+  /** The optimizer update (reading the gradients, Adam, writing the weights). */
+  updateMs: number;
+  /** Reading the batch's reconstruction and KL back to JS. */
+  readMs: number;
+}
+
+/** One Adam step at a time on minibatches of a fixed training set (the inner loop of `trainVae`). */
+export interface VaeTrainer {
+  /**
+   * One step on the images `rows` (indices into the training set), with ε drawn from
+   * `epsSeed`. Returns the batch's mean reconstruction term and KL (nats per image) before
+   * the update.
+   */
+  step(rows: Int32Array, epsSeed: number): { rec: number; kl: number };
+  /** Cumulative phase times. */
+  readonly timing: VaeTrainerTiming;
+  /** Frees the trainer's own tensors (not the VAE's weights). */
+  dispose(): void;
+}
+
+/**
+ * A trainer for `vae` on `train`: Adam with learning rate `learningRate` (default 1e-3) over
+ * the VAE's weight variables, which hold the updated weights after every step.
+ */
+export function createVaeTrainer(
+  vae: Vae,
+  train: DigitSet,
+  options: { learningRate?: number; transposeTrick?: boolean } = {},
+): VaeTrainer {
+  const trick = options.transposeTrick ?? defaultTransposeTrick();
+  const varList = VAE_WEIGHT_NAMES.map((n) => vae.weights[n]);
+  const optimizer = new FusedAdam(varList, options.learningRate ?? 1e-3);
+  const xAll = tf.tensor2d(train.x, [train.n, MNIST_PIXELS]);
+  const timing: VaeTrainerTiming = { steps: 0, gradientMs: 0, updateMs: 0, readMs: 0 };
+  return {
+    timing,
+    step(rows: Int32Array, epsSeed: number): { rec: number; kl: number } {
+      const t0 = performance.now();
+      let parts: tf.Tensor | null = null;
+      const grads = tf.tidy(() => {
+        const idx = tf.tensor1d(rows, "int32");
+        const x = tf.gather(xAll, idx) as tf.Tensor2D;
+        return tf.variableGrads(() => {
+          const t = vaeElboTerms(vae, x, epsSeed, trick);
+          const rec = tf.mean(t.rec);
+          const kl = tf.mean(t.kl);
+          parts = tf.keep(tf.stack([rec, kl]));
+          return tf.sub(kl, rec) as tf.Scalar;
+        }, varList);
+      });
+      const t1 = performance.now();
+      optimizer.step(varList.map((v) => grads.grads[v.name]));
+      tf.dispose([grads.value, ...Object.values(grads.grads)]);
+      const t2 = performance.now();
+      const held = parts as tf.Tensor | null;
+      const [rec, kl] = held ? held.dataSync() : [NaN, NaN];
+      held?.dispose();
+      const t3 = performance.now();
+      timing.steps++;
+      timing.gradientMs += t1 - t0;
+      timing.updateMs += t2 - t1;
+      timing.readMs += t3 - t2;
+      return { rec, kl };
+    },
+    dispose: () => xAll.dispose(),
+  };
+}
+
 /**
  * Trains `vae` with Adam on minibatches of `data.train` (shuffled each epoch by a seeded
  * permutation; the last batch may be smaller), evaluates train/test ELBO after each epoch,
@@ -357,9 +430,7 @@ export async function trainVae(
   const rng = createRng(options.seed ?? 3);
   const iwaeKs = options.iwaeKs ?? [];
   const iwaeEvery = options.iwaeEvery ?? 1;
-  const varList = VAE_WEIGHT_NAMES.map((n) => vae.weights[n]);
-  const optimizer = new FusedAdam(varList, options.learningRate ?? 1e-3);
-  const xAll = tf.tensor2d(train.x, [train.n, MNIST_PIXELS]);
+  const trainer = createVaeTrainer(vae, train, { learningRate: options.learningRate, transposeTrick: trick });
   const stepsPerEpoch = Math.ceil(train.n / bs);
   const history: VaeEpochStats[] = [];
   try {
@@ -372,23 +443,7 @@ export async function trainVae(
         const ts = Date.now();
         const rows = order.subarray(step * bs, Math.min(train.n, (step + 1) * bs));
         const epsSeed = rng.uint32();
-        let parts: tf.Tensor | null = null;
-        const grads = tf.tidy(() => {
-          const idx = tf.tensor1d(rows, "int32");
-          const x = tf.gather(xAll, idx) as tf.Tensor2D;
-          return tf.variableGrads(() => {
-            const t = vaeElboTerms(vae, x, epsSeed, trick);
-            const rec = tf.mean(t.rec);
-            const kl = tf.mean(t.kl);
-            parts = tf.keep(tf.stack([rec, kl]));
-            return tf.sub(kl, rec) as tf.Scalar;
-          }, varList);
-        });
-        optimizer.step(varList.map((v) => grads.grads[v.name]));
-        tf.dispose([grads.value, ...Object.values(grads.grads)]);
-        const held = parts as tf.Tensor | null;
-        const [rec, kl] = held ? held.dataSync() : [NaN, NaN];
-        held?.dispose();
+        const { rec, kl } = trainer.step(rows, epsSeed);
         recSum += rec * rows.length;
         klSum += kl * rows.length;
         options.onStep?.({ epoch, step, stepsPerEpoch, elbo: rec - kl, rec, kl, ms: Date.now() - ts });
@@ -414,7 +469,7 @@ export async function trainVae(
       await new Promise((r) => setImmediate(r)); // let a notebook's display update
     }
   } finally {
-    xAll.dispose();
+    trainer.dispose();
   }
   return { history, backend: backendName(), transposeTrick: trick };
 }
