@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assertClose } from "../testing/assert-close";
+import { assertClose, assertRel, EPS } from "../testing/assert-close";
+import { RunningMoments } from "../math/moments";
 import { createRng } from "../random/rng";
 import { Normal } from "../dists/normal";
 import { Beta } from "../dists/beta";
@@ -13,6 +14,7 @@ import { mcElbo } from "./mc-elbo";
 import { iwaeBound } from "./iwae";
 import { reparamGradient, scoreGradient } from "./gradients";
 import { exactElboGradient } from "./exact-gradient";
+import { quadraticLogWeights, sampleLogWeights } from "./log-weights";
 
 /**
  * Monte Carlo tolerance: k = 5 standard errors. The seeds are fixed, so these tests are
@@ -37,6 +39,82 @@ test("mcElbo is within 5 standard errors of the exact ELBO", () => {
     assert.ok(Number.isFinite(r.stderr) && r.stderr > 0, name);
     assertClose(r.estimate, exact, K * r.stderr, { name, ...r, exact });
   }
+});
+
+/** The same model without its QuadraticLogJoint declaration, so the estimators take the per-draw path. */
+function generic(model: ScalarModel): ScalarModel {
+  return Object.create(model, { logJointCurvature: { value: undefined } }) as ScalarModel;
+}
+
+test("quadratic fast path: log-weights a + bε + cε² equal ln p(x, z) − ln q(z) per draw, same stream", () => {
+  const quadSettings = settings.filter(([, model, q]) => q instanceof Normal && model.kind === "normal-normal") as Array<[string, ScalarModel, Normal]>;
+  assert.equal(quadSettings.length, 3);
+  for (const [name, model, q] of quadSettings) {
+    const quad = quadraticLogWeights(model, q);
+    assert.ok(quad !== undefined, name);
+    assert.equal(quadraticLogWeights(generic(model), q), undefined);
+    const fast = sampleLogWeights(model, q, createRng(11), new Float64Array(5000));
+    const slow = sampleLogWeights(generic(model), q, createRng(11), new Float64Array(5000));
+    const eps = createRng(11).normals(5000);
+    for (let i = 0; i < eps.length; i++) {
+      // independent of both paths: ln p(x, z) from logPrior + logLik and ln q(z) from logProb
+      const z = q.mean + q.sd * eps[i];
+      const direct = model.logPrior(z) + model.logLik(z) - q.logProb(z);
+      // rounding: a few eps of the terms, plus the rounding of z times the slope of ln p there
+      const tol = 64 * EPS * (Math.abs(quad.a) + Math.abs(quad.b * eps[i]) + Math.abs(quad.c * eps[i] ** 2) + Math.abs(direct)) + 4 * EPS * Math.abs(z * model.dLogJoint(z)) + 4 * EPS * Math.abs(z * (z - q.mean)) / q.variance;
+      assertClose(fast[i], direct, tol, { name, i, eps: eps[i], slow: slow[i] });
+      assertClose(slow[i], direct, tol, { name, i, eps: eps[i], fast: fast[i] });
+    }
+  }
+  // a Beta q or a non-quadratic model has no fast path
+  assert.equal(quadraticLogWeights(settings[3][1], settings[3][2]), undefined);
+  assert.equal(quadraticLogWeights(settings[4][1], settings[4][2]), undefined);
+});
+
+test("mcElbo: the fused quadratic path gives the per-draw path's mean and standard error up to rounding", () => {
+  for (const [name, model, q] of settings.filter(([, m, q]) => q instanceof Normal && m.kind === "normal-normal")) {
+    // n not a multiple of the block size, so the last partial block is exercised
+    const n = 100_003;
+    const fast = mcElbo(model, q, createRng(5), n);
+    const slow = mcElbo(generic(model), q, createRng(5), n);
+    assert.equal(fast.n, n);
+    // both are means of the same n log-weights (same ε); they differ by the rounding of the
+    // weights (see the test above) and of the sums: 1e-10 of the weights' scale is far above
+    // that and far below one standard error
+    assertClose(fast.estimate, slow.estimate, 1e-10 * (1 + Math.abs(slow.estimate)), { name, fast, slow });
+    assertRel(fast.stderr, slow.stderr, 1e-7, { name, fast, slow });
+  }
+  // at q = the posterior every weight equals p(x): the fused path sees c = 0 and b = 0 exactly up
+  // to rounding, so the estimate is ln p(x) and the spread vanishes
+  const nn = settings[0][1];
+  const post = nn.posterior as Normal;
+  const atPost = mcElbo(nn, post, createRng(6), 10_000);
+  assertClose(atPost.estimate, nn.logEvidence(), 1e-13, atPost);
+  assert.ok(atPost.stderr < 1e-13, JSON.stringify(atPost));
+});
+
+test("RunningMoments.addShiftedSums: blocks given as sums about their own shift equal addAll of the values", () => {
+  const rng = createRng(8);
+  const vs = rng.normals(1000, -1e4, 3);
+  const ref = new RunningMoments().addAll(vs);
+  const m = new RunningMoments();
+  for (const [from, to, shift] of [[0, 1, -1e4], [1, 400, -9990], [400, 400, 5], [400, 1000, -1.0001e4]]) {
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = from; i < to; i++) {
+      s1 += vs[i] - shift;
+      s2 += (vs[i] - shift) ** 2;
+    }
+    m.addShiftedSums(to - from, shift, s1, s2);
+  }
+  assert.equal(m.n, 1000);
+  // values near −1e4 with spread 3: rounding of v − shift is ~1e4·eps per value
+  assertClose(m.mean, ref.mean, 1e4 * 64 * EPS, { got: m.result(), ref: ref.result() });
+  assertRel(m.variance, ref.variance, 1e-9, { got: m.result(), ref: ref.result() });
+  // a plain block about 10 (the doc example): 1, 2, 3, 4 → mean 2.5, variance 5/3
+  const ex = new RunningMoments().addShiftedSums(4, 10, -30, 230);
+  assert.equal(ex.mean, 2.5);
+  assertClose(ex.variance, 5 / 3, 4 * EPS);
 });
 
 test("IWAE: K = 1 is the ELBO; the bound rises with K (on average) and approaches ln p(x)", () => {

@@ -55,6 +55,27 @@ export class RunningMoments {
     return this;
   }
 
+  /**
+   * Adds a block of `count` values given only by their sums about a shift c: Σ(v − c) and
+   * Σ(v − c)². This is how a fused loop (one that never stores its values) hands its block over;
+   * the block is re-centred on this accumulator's shift exactly as algebra says,
+   * Σ(v − K) = Σ(v − c) + count·δ and Σ(v − K)² = Σ(v − c)² + 2δ·Σ(v − c) + count·δ² with
+   * δ = c − K, so the result equals addAll on the values up to rounding. An empty accumulator
+   * takes c as its shift (no re-centring at all); c should then sit near the values, as the
+   * first value does for addAll.
+   *
+   * @example new RunningMoments().addShiftedSums(4, 10, -30, 230).result() // { estimate: 2.5, stderr: 0.6454972243679028, n: 4 } (the values 1, 2, 3, 4 summed about 10)
+   */
+  addShiftedSums(count: number, shift: number, sum: number, sumSquares: number): this {
+    if (count === 0) return this;
+    if (this.n === 0) this.shift = shift;
+    const delta = shift - this.shift;
+    this.s1 += sum + count * delta;
+    this.s2 += sumSquares + delta * (2 * sum + count * delta);
+    this.n += count;
+    return this;
+  }
+
   /** The sample mean; NaN when empty. */
   get mean(): number {
     return this.n === 0 ? NaN : this.shift + this.s1 / this.n;

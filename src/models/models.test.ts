@@ -8,6 +8,7 @@ import { squaredNormalModel } from "./squared-normal";
 import { betaBernoulliModel } from "./beta-bernoulli";
 import { gaussianMixtureModel } from "./gaussian-mixture";
 import { depressedCubicRoots } from "./squared-normal";
+import { hasQuadraticLogJoint } from "./quadratic";
 import { modelFromSpec } from "../spec/spec";
 
 const ref = loadReference().models;
@@ -95,6 +96,38 @@ test("hard settings give finite values: sigma = 1e-4 with x̄ < 0 (ln p ~ -5e11)
   assert.throws(() => normalNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 0, data: [1] }), /normalNormalModel: noiseSd must be a finite number > 0, got 0/);
   assert.throws(() => betaBernoulliModel({ priorA: 1, priorB: 1, data: [1, 0, 2] }), /betaBernoulliModel: data\[2\] must be 0 or 1, got 2/);
   assert.throws(() => squaredNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 1, data: [1, NaN] }), /squaredNormalModel: data\[1\] must be a finite number, got NaN/);
+});
+
+test("normal-normal declares a quadratic log-joint: the second-order expansion is exact, with κ = −1/τ₀² − n/σ²", () => {
+  const cases = [
+    { priorMean: 0, priorSd: 1, noiseSd: 0.5, data: [0.8, 1.1] },
+    { priorMean: 0, priorSd: 1, noiseSd: 1, data: [50.3, 49.1, 50.8] },
+    { priorMean: 0, priorSd: 1, noiseSd: 1e-4, data: [0.70001, 0.69998] },
+    { priorMean: 3, priorSd: 0.2, noiseSd: 2, data: [] },
+  ];
+  for (const spec of cases) {
+    const m = normalNormalModel(spec);
+    assert.ok(hasQuadraticLogJoint(m), JSON.stringify(spec));
+    // κ written out from the spec (prior precision plus n likelihood precisions)
+    const kappa = -(1 / spec.priorSd ** 2 + spec.data.length / spec.noiseSd ** 2);
+    assertRel(m.logJointCurvature, kappa, 4 * EPS, spec);
+    const w = m.posterior.sd;
+    for (const z0 of [m.posterior.mean, spec.priorMean - 3, m.posterior.mean + 7 * w]) {
+      for (const h of [-5 * w, -0.3 * w, 0.01 * w, 2 * w, 40 * w]) {
+        const direct = m.logJoint(z0 + h);
+        const taylor = m.logJoint(z0) + h * m.dLogJoint(z0) + 0.5 * h * h * m.logJointCurvature;
+        // the two arrangements round differently: a few eps times the largest term involved, plus
+        // the rounding of the argument z0 + h itself times the slope there (which dominates for
+        // σ = 1e-4, where ℓ′ ~ 1e4 at z ≈ 0.7)
+        const scale = Math.abs(m.logJoint(z0)) + Math.abs(h * m.dLogJoint(z0)) + Math.abs(0.5 * h * h * m.logJointCurvature) + Math.abs(direct);
+        const argRounding = Math.abs(z0 + h) * (Math.abs(m.dLogJoint(z0 + h)) + Math.abs(m.dLogJoint(z0)));
+        assertClose(taylor, direct, 64 * EPS * scale + 4 * EPS * argRounding, { spec, z0, h });
+      }
+    }
+  }
+  // the models whose log-joint is not quadratic in z do not declare it
+  assert.equal(hasQuadraticLogJoint(squaredNormalModel({ priorMean: 0, priorSd: 1, noiseSd: 0.5, data: [0.8, 1.1] })), false);
+  assert.equal(hasQuadraticLogJoint(betaBernoulliModel({ priorA: 2, priorB: 3, data: [1, 0] })), false);
 });
 
 test("depressedCubicRoots: three, one and repeated roots", () => {

@@ -3,6 +3,7 @@ import { Normal } from "../dists/normal";
 import { REAL_LINE, type Interval } from "../dists/types";
 import type { Peak } from "../quadrature/integrate";
 import { summarizeData, type DataSummary } from "./data";
+import type { QuadraticLogJoint } from "./quadratic";
 import type { NormalNormalSpec, ScalarModel } from "./types";
 import { validateGaussianFields } from "./validate";
 
@@ -26,7 +27,7 @@ export function normalNormalModel(options: Omit<NormalNormalSpec, "kind"> | Norm
 }
 
 /** See {@link normalNormalModel}. */
-export class NormalNormalModel implements ScalarModel {
+export class NormalNormalModel implements ScalarModel, QuadraticLogJoint {
   readonly kind = "normal-normal";
   readonly spec: NormalNormalSpec;
   readonly support: Interval = REAL_LINE;
@@ -35,6 +36,8 @@ export class NormalNormalModel implements ScalarModel {
   readonly dataSize: number;
   /** n, x̄ and the centred sum of squares of the data. */
   readonly summary: DataSummary;
+  /** d²/dz² ln p(x, z) = −1/τ₀² − n/σ² at every z: the log-joint is quadratic (see QuadraticLogJoint). */
+  readonly logJointCurvature: number;
   private readonly logEv: number;
   private readonly likConst: number;
 
@@ -54,6 +57,7 @@ export class NormalNormalModel implements ScalarModel {
     const d = (xbar - mu0) / s;
     this.logEv = n === 0 ? 0 : -n * HALF_LOG_2PI - (n - 1) * Math.log(sigma) - Math.log(s) - ss / (2 * sigma * sigma) - 0.5 * n * d * d;
     this.likConst = -n * (Math.log(sigma) + HALF_LOG_2PI);
+    this.logJointCurvature = -(1 / (tau0 * tau0) + n / (sigma * sigma));
   }
 
   logPrior(z: number): number {
