@@ -5,3 +5,6 @@ export { reparamGradient, scoreGradient } from "./gradients";
 export type { GradientEstimate, NormalParamGradient, ScoreGradientOptions } from "./gradients";
 export { exactElboGradient } from "./exact-gradient";
 export { sampleLogWeights } from "./log-weights";
+export { quadraticLogWeights } from "./log-weights";
+export type { QuadraticLogWeights } from "./log-weights";
+export { logSumExpGroups } from "./log-sum-exp-groups";
