@@ -42,6 +42,28 @@ test("same seed, same draws; fillNormal reproduces normal() exactly; clone and f
   assert.throws(() => createRng(1.5), /seed must be a safe integer, got 1.5/);
 });
 
+test("normalPowerSums equals summing the same stream's draws in order, bit for bit", () => {
+  for (const [seed, sizes] of [[1, [1000]], [44, [0, 1, 2, 65_536, 3, 20_011]]] as Array<[number, number[]]>) {
+    const a = createRng(seed);
+    const b = createRng(seed);
+    for (const n of sizes) {
+      const got = a.normalPowerSums(n);
+      const xs = b.normals(n);
+      let s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+      for (const x of xs) {
+        const x2 = x * x;
+        s1 += x;
+        s2 += x2;
+        s3 += x2 * x;
+        s4 += x2 * x2;
+      }
+      assert.deepEqual(got, { n, s1, s2, s3, s4 }, `seed ${seed}, n ${n}`);
+    }
+    assert.equal(a.nextUint32(), b.nextUint32(), `state after, seed ${seed}`);
+  }
+  assert.throws(() => createRng(1).normalPowerSums(-1), /Rng.normalPowerSums: n must be an integer >= 0, got -1/);
+});
+
 test("ziggurat tables: every layer has area V and the top closes at f(0) = 1", () => {
   // layer i ≥ 1 spans heights F[i]..F[i+1] with width X[i]: X[i]·(F[i+1] − F[i]) = V
   for (let i = 1; i < ZIGGURAT_LAYERS - 1; i++) {
