@@ -8,7 +8,8 @@ Run with Debian's Python (it has NumPy, SciPy and mpmath):
 It writes test/reference/reference.json next to this file. Nothing here imports or copies output
 of the TypeScript code: values come from scipy.stats / scipy.special / scipy.integrate.quad, from
 mpmath at 50 digits, and from a from-scratch Python port of the *integer* generator
-(xoshiro128** seeded by SplitMix32) whose bit stream the library promises to reproduce.
+(xoshiro128** seeded by SplitMix32) whose bit stream the library promises to reproduce, and of
+the 256-layer ziggurat built on it (the normal draws, to rounding of the tables' exp/log).
 Closed forms below are written out independently in their textbook form (precision form for the
 conjugate posterior, the multivariate-normal marginal for the evidence, ...).
 """
@@ -71,15 +72,105 @@ def xoshiro_outputs(seed, count):
     return out
 
 
+class XoshiroStream:
+    """The 32-bit output stream of xoshiro128** after SplitMix32 seeding, one word at a time."""
+
+    def __init__(self, seed):
+        self.s = seed_state(seed)
+
+    def next(self):
+        s = self.s
+        result = imul(rotl(imul(s[1], 5), 7), 9)
+        t = (s[1] << 9) & M32
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 11)
+        return result
+
+    def uniform53(self):
+        """(first word >> 5)·2^26 + (second word >> 6), over 2^53."""
+        a = self.next() >> 5
+        b = self.next() >> 6
+        return (a * 2**26 + b) / 2**53
+
+
+def ziggurat_tables(layers=256, r=3.6541528853610088, v=0.00492867323399):
+    """Marsaglia & Tsang's 256-layer tables for f(x) = exp(-x^2/2): equal-area layers V, edge R."""
+    f = math.exp(-0.5 * r * r)
+    x = [0.0] * (layers + 1)
+    x[0] = v / f
+    x[1] = r
+    for i in range(2, layers):
+        x[i] = math.sqrt(-2 * math.log(v / x[i - 1] + f))
+        f = math.exp(-0.5 * x[i] * x[i])
+    x[layers] = 0.0
+    fx = [math.exp(-0.5 * xi * xi) for xi in x]
+    fx[0] = 0.0
+    return x, fx
+
+
+def ziggurat_normals(seed, count):
+    """The library's documented ziggurat, written from the algorithm (Marsaglia & Tsang 2000, with
+    Doornik's independent layer bits): per attempt two words a, b; layer i = (a & 31) | (b & 7) << 5,
+    sign = bit 3 of b, abscissa u = ((a >> 5)·2^26 + (b >> 6))/2^53 times X[i]; accept if below X[i+1];
+    else layer 0 samples the tail beyond R (Marsaglia's exponential method with 53-bit uniforms in
+    (0, 1)), other layers accept x when F[i] + U·(F[i+1] − F[i]) < exp(−x²/2), and a rejection
+    starts a new attempt. Returns the draws and how many took each slow path."""
+    X, F = ziggurat_tables()
+    r = X[1]
+    g = XoshiroStream(seed)
+
+    def uniform_open():
+        while True:
+            u = g.uniform53()
+            if u > 0:
+                return u
+
+    out, wedge, tail = [], 0, 0
+    while len(out) < count:
+        a, b = g.next(), g.next()
+        i = (a & 31) | ((b & 7) << 5)
+        sign = -1.0 if b & 8 else 1.0
+        x = ((a >> 5) * 2**26 + (b >> 6)) / 2**53 * X[i]
+        if x < X[i + 1]:
+            out.append(sign * x)
+            continue
+        if i == 0:
+            tail += 1
+            while True:
+                xt = -math.log(uniform_open()) / r
+                yt = -math.log(uniform_open())
+                if 2 * yt >= xt * xt:
+                    out.append(sign * (r + xt))
+                    break
+            continue
+        wedge += 1
+        y = F[i] + g.uniform53() * (F[i + 1] - F[i])
+        if y < math.exp(-0.5 * x * x):
+            out.append(sign * x)
+        # else: rejected, a fresh attempt
+    return out, wedge, tail
+
+
 def rng_section():
     seeds = [0, 1, 42, -7, 2**40 + 3]
     streams = [{"seed": sd, "uint32": xoshiro_outputs(sd, 12)} for sd in seeds]
     o = xoshiro_outputs(1, 10)
     uniforms = [((o[2 * i] >> 5) * 2**26 + (o[2 * i + 1] >> 6)) / 2**53 for i in range(5)]
     grid = [-3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0]
+    normals = []
+    for sd, count in ((1, 3000), (2, 4000)):
+        xs, wedge, tail = ziggurat_normals(sd, count)
+        normals.append({"seed": sd, "wedgeAttempts": wedge, "tailAttempts": tail, "normals": xs})
+    # the references must reach both slow paths, or they would not test them
+    assert sum(c["wedgeAttempts"] for c in normals) > 0 and sum(c["tailAttempts"] for c in normals) > 0, [(c["wedgeAttempts"], c["tailAttempts"]) for c in normals]
     return {
         "streams": streams,
         "uniformsSeed1": uniforms,
+        "normalStreams": normals,
         "normalCdf": [{"x": x, "cdf": f(stats.norm.cdf(x))} for x in grid],
         "gammaCdf": [{"shape": a, "x": x, "cdf": f(stats.gamma.cdf(x, a))} for a in (0.3, 2.5) for x in (0.1, 0.5, 1.0, 2.0, 4.0)],
         "betaCdf": [{"a": a, "b": b, "x": x, "cdf": f(stats.beta.cdf(x, a, b))} for (a, b) in ((0.5, 0.5), (2.0, 5.0)) for x in (0.05, 0.2, 0.5, 0.8)],
