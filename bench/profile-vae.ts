@@ -2,7 +2,7 @@
  * Per-kernel profile of the VAE training step (784-400-20-400-784, batch 128, Adam) on a tfjs
  * backend: where a step's time goes.
  *
- *   npm run bench:profile-vae -- [--label current] [--backend wasm] [--steps 20] [--rounds 3] [--micro]
+ *   npm run bench:profile-vae -- [--label current] [--backend wasm] [--steps 20] [--rounds 3] [--gradient analytic|autodiff] [--micro]
  *
  * 1. Wall time: `rounds` blocks of `steps` steps of `createVaeTrainer` (the inner loop of
  *    `trainVae`, same code) after a warm-up, without the profiler; median ms per step, and the
@@ -28,7 +28,8 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend, type BackendName } from "../src/tf/backend";
 import { loadMnistSplit } from "../src/tf/mnist";
 import { createRng, permutation } from "../src/tf/rng";
-import { createVae, createVaeTrainer, type VaeTrainer } from "../src/tf/vae";
+import { createVae, createVaeTrainer, type VaeGradientMode } from "../src/tf/vae";
+import type { VaeTrainer } from "../src/tf/vae-trainer";
 import { benchRoot, median } from "./lib";
 
 function arg(name: string, dflt: string): string {
@@ -100,7 +101,7 @@ function markdownSection(p: Record<string, unknown> & { kernels: KernelRow[]; co
   lines.push(`Command: \`${String(p.command)}\``);
   lines.push("");
   lines.push(
-    `Backend ${String(p.backend)}, batch ${String(p.batchSize)}; 1-minute load average ${String(p.loadBefore)} before, ${String(p.loadAfter)} after ` +
+    `Backend ${String(p.backend)}, ${String(p.gradient)} gradient, batch ${String(p.batchSize)}; 1-minute load average ${String(p.loadBefore)} before, ${String(p.loadAfter)} after ` +
       `(on 2 cores, above ~0.3 someone else was running).`,
   );
   lines.push("");
@@ -238,7 +239,8 @@ async function main(): Promise<void> {
   const backend = await initBackend({ prefer: arg("backend", "wasm") as BackendName });
   const split = loadMnistSplit();
   const vae = createVae({ seed: 1 });
-  const trainer = createVaeTrainer(vae, split.train);
+  const gradient = arg("gradient", "analytic") as VaeGradientMode;
+  const trainer = createVaeTrainer(vae, split.train, { gradient });
   const run = stepper(trainer, split.train.n, 3, batch);
 
   run(warmup);
@@ -311,6 +313,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: os.cpus().length,
     backend,
+    gradient,
     batchSize: batch,
     loadBefore,
     loadAfter: os.loadavg()[0].toFixed(2),

@@ -8,4 +8,6 @@ export * from "./matmul";
 export * from "./gradient-vi";
 export * from "./mnist";
 export * from "./vae";
+export * from "./vae-trainer";
+export { PackedAdam, type AdamOptions } from "./adam";
 export * as tfRandom from "./rng";
