@@ -26,7 +26,7 @@
  * its text says why there is no static image, and the exporter lists it.
  */
 import type { Figure } from "../src/figures/types";
-import { findChromium } from "./browser";
+import { findChromium } from "./chromium";
 import { emit, newDisplayId, type MimeBundle } from "./output";
 import { PLOTLY_READY_EVENT, plotlyJsHtml } from "./plotlyjs";
 import { renderStatic, type StaticImages } from "./render";
@@ -50,6 +50,8 @@ export interface ShowResult {
   /** Why there is no static image, when there is none. */
   missing: string | null;
   renderMs: number | null;
+  /** Which browser drew the static image: this kernel's own, or the run's shared render service. */
+  renderer: "local" | "service" | null;
 }
 
 let libraryEmitted = false;
@@ -162,15 +164,15 @@ export async function showFigure(fig: Figure, opts: ShowOptions = {}): Promise<S
     if (!found.path) missing = found.reason;
   }
   emit(figureBundle(figure, displayId, null, missing ?? "being rendered", height), { displayId });
-  if (missing) return { displayId, staticImage: false, missing, renderMs: null };
+  if (missing) return { displayId, staticImage: false, missing, renderMs: null, renderer: null };
 
   try {
     const images = await renderStatic(figure, { width, height });
     emit(figureBundle(figure, displayId, images, null, height), { displayId, update: true });
-    return { displayId, staticImage: true, missing: null, renderMs: images.ms };
+    return { displayId, staticImage: true, missing: null, renderMs: images.ms, renderer: images.via ?? "local" };
   } catch (e) {
     missing = `rendering failed: ${(e as Error).message.split("\n")[0]}`;
     emit(figureBundle(figure, displayId, null, missing, height), { displayId, update: true });
-    return { displayId, staticImage: false, missing, renderMs: null };
+    return { displayId, staticImage: false, missing, renderMs: null, renderer: null };
   }
 }

@@ -3,8 +3,9 @@
  * (./browser.ts): a PNG (for the print view inside the figure's HTML) and a vector PDF (the
  * `application/pdf` of the figure's bundle, for nbconvert's LaTeX route).
  *
- * The page holding plotly.js is loaded once per process (≈ 3–4 s for the 11 MB unminified bundle of
- * `plotly.js-dist-min`); after that one figure takes about 100 ms. Renders are queued one at a time.
+ * The page holding plotly.js is loaded once per process (with the browser's launch, about 2.3 s of
+ * a notebook's first figure cell); after that one figure takes 100–300 ms. Renders are queued one at
+ * a time. Under the runner, kernels share one warm browser through ./render-service.ts instead.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { getBrowser } from "./browser";
 import { plotlyJsPath } from "./plotlyjs";
+import { RENDER_SERVICE_ENV, renderViaService, ServiceUnreachable } from "./render-service";
 
 export interface StaticImages {
   /** Base64 PNG at twice the CSS pixel size (sharp when printed). */
@@ -22,6 +24,8 @@ export interface StaticImages {
   width: number;
   height: number;
   ms: number;
+  /** Where it was drawn: this process's browser, or the run's shared render service. */
+  via?: "local" | "service";
 }
 
 export interface RenderSize {
@@ -98,8 +102,31 @@ async function renderNow(fig: unknown, size: RenderSize): Promise<StaticImages> 
   return { png, pdf: Buffer.from(pdfBytes).toString("base64"), width: size.width, height: size.height, ms: Date.now() - t0 };
 }
 
-/** Renders one figure; figures are rendered one after another. Rejects with the reason on failure. */
-export function renderStatic(fig: unknown, size: RenderSize, timeoutMs = 90_000): Promise<StaticImages> {
+/**
+ * Renders one figure; figures are rendered one after another. Rejects with the reason on failure.
+ *
+ * When {@link RENDER_SERVICE_ENV} names a render service (the runner starts one per run, see
+ * ./render-service.ts), the figure is drawn there, by a browser that is already warm; if nothing
+ * listens there, it falls back to this process's own browser.
+ */
+export async function renderStatic(fig: unknown, size: RenderSize, timeoutMs = 90_000): Promise<StaticImages> {
+  const socket = process.env[RENDER_SERVICE_ENV];
+  if (socket && !serviceGone) {
+    try {
+      return { ...(await renderViaService(socket, fig, size, timeoutMs)), via: "service" };
+    } catch (e) {
+      if (!(e instanceof ServiceUnreachable)) throw e;
+      serviceGone = true;
+    }
+  }
+  return { ...(await renderStaticLocally(fig, size, timeoutMs)), via: "local" };
+}
+
+/** Set once the render service could not be reached: later figures go straight to the local browser. */
+let serviceGone = false;
+
+/** {@link renderStatic} in this process's browser, whatever the environment says (the service's own path). */
+export function renderStaticLocally(fig: unknown, size: RenderSize, timeoutMs = 90_000): Promise<StaticImages> {
   const run = queue.then(() => renderNow(fig, size));
   queue = run.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;

@@ -20,6 +20,8 @@ Options:
   --smoke / --no-smoke      fewer samples and iterations (default: on when CI is set)
   --build DIR               output folder (default build/)
   --export                  after running, export HTML and PDF (build/html, build/pdf)
+  --no-render-service       each kernel draws figures' static images in a browser of its own
+                            (default: one warm browser shared by the run's kernels)
   -h, --help                this text
 Exit status: 0 when every notebook passed, 1 when any failed, 2 for bad options.`;
 
@@ -46,6 +48,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     smoke: Boolean(env.CI) && env.CI !== "false" && env.CI !== "0",
     buildDir: path.join(root, "build"),
     exportDocs: false,
+    renderService: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -62,6 +65,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     else if (a === "--no-smoke") o.smoke = false;
     else if (a === "--build") o.buildDir = path.resolve(value());
     else if (a === "--export") o.exportDocs = true;
+    else if (a === "--no-render-service") o.renderService = false;
     else if (a.startsWith("-")) throw new Error(`unknown option ${JSON.stringify(a)} (see --help)`);
     else o.notebooks.push(a);
   }

@@ -10,7 +10,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { findChromium } from "../kernel/chromium";
 import { projectRoot } from "../kernel/jupyter";
+import { scheduleOrder } from "./run";
 
 const root = projectRoot();
 const fixtures = path.join(root, "test", "fixtures", "notebooks");
@@ -186,6 +188,39 @@ describe("runner options", () => {
       assert.equal(run.code, 1, run.out);
       assert.match(run.out, /✘ test\/fixtures\/notebooks\/slow\.ipynb: notebook-timeout — the notebook did not finish within 4 s/);
       assert.deepEqual(processesOf(run.runId), []);
+    } finally {
+      fs.rmSync(run.build, { recursive: true, force: true });
+    }
+  });
+
+  test("kernels draw static images in the run's shared browser; --no-render-service gives each its own", { skip: findChromium().path ? false : "no Chromium" }, async () => {
+    const shared = await startRun(["test/fixtures/notebooks/figure.ipynb"]).done;
+    const own = await startRun(["--no-render-service", "test/fixtures/notebooks/figure.ipynb"]).done;
+    try {
+      assert.equal(shared.code, 0, shared.out);
+      assert.equal(own.code, 0, own.out);
+      const rec = (r: Run) => JSON.parse(fs.readFileSync(path.join(r.build, "records.json"), "utf8"))["figure.ipynb"];
+      assert.equal(rec(shared).renderer, "service");
+      assert.match(shared.out, /^render service: 1 static image\(s\) drawn in one shared browser$/m);
+      assert.equal(rec(own).renderer, "local");
+      assert.doesNotMatch(own.out, /render service/);
+      assert.deepEqual(processesOf(shared.runId), []);
+      assert.deepEqual(processesOf(own.runId), []);
+    } finally {
+      for (const r of [shared, own]) fs.rmSync(r.build, { recursive: true, force: true });
+    }
+  });
+
+  test("notebooks start longest first by the last run's times, and the times are kept per mode", async () => {
+    assert.deepEqual(scheduleOrder([]), []);
+    assert.deepEqual(scheduleOrder([undefined, undefined]), [0, 1]);
+    assert.deepEqual(scheduleOrder([5, undefined, 60, 5, 70]), [1, 4, 2, 0, 3]);
+    const run = await startRun(["--smoke", "test/fixtures/notebooks/ok.ipynb", "test/fixtures/notebooks/throw.ipynb"]).done;
+    try {
+      assert.equal(run.code, 1, run.out);
+      const t = JSON.parse(fs.readFileSync(path.join(run.build, "timings.json"), "utf8")) as Record<string, number>;
+      assert.deepEqual(Object.keys(t), ["smoke:test/fixtures/notebooks/ok.ipynb"], "only notebooks that passed are timed");
+      assert.ok(t["smoke:test/fixtures/notebooks/ok.ipynb"] > 0 && t["smoke:test/fixtures/notebooks/ok.ipynb"] < 120, JSON.stringify(t));
     } finally {
       fs.rmSync(run.build, { recursive: true, force: true });
     }

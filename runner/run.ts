@@ -13,7 +13,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findJupyterPython, noJupyterMessage, projectRoot, writeKernelSpec } from "../kernel/jupyter";
+import { findChromium } from "../kernel/chromium";
 import { SMOKE_ENV } from "../kernel/protocol";
+import { startRenderService, type RenderService } from "../kernel/render-service";
 import { extractRecords, recordsEntry, type NotebookRecords } from "./records";
 import { formatFailure, passedResult, type NotebookResult } from "./report";
 
@@ -26,6 +28,11 @@ export interface RunOptions {
   buildDir: string;
   python?: string;
   log?: (line: string) => void;
+  /**
+   * Share one warm headless browser among the kernels for figures' static images (default true
+   * when a Chromium is found): saves each notebook the browser launch and plotly.js load.
+   */
+  renderService?: boolean;
 }
 
 export interface RunOutcome {
@@ -83,6 +90,34 @@ export function discoverNotebooks(dir: string): string[] {
   return out.sort();
 }
 
+/** Seconds each notebook took in the last run that passed it, keyed `full:NAME` / `smoke:NAME`. */
+function readTimings(file: string): Record<string, number> {
+  try {
+    const t = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+    if (t && typeof t === "object" && !Array.isArray(t)) {
+      return Object.fromEntries(Object.entries(t).filter(([, v]) => typeof v === "number" && Number.isFinite(v)));
+    }
+  } catch {
+    /* no earlier run */
+  }
+  return {};
+}
+
+/**
+ * The order to start notebooks in, given each one's expected seconds (undefined: never timed):
+ * never-timed notebooks first, in the given order (they may be long), then the rest longest first
+ * (ties in the given order). With several workers this keeps a long notebook from running alone at
+ * the end.
+ *
+ * @example scheduleOrder([5, undefined, 60, 5]) // [1, 2, 0, 3]
+ */
+export function scheduleOrder(expected: (number | undefined)[]): number[] {
+  const idx = expected.map((_, i) => i);
+  const unknown = idx.filter((i) => expected[i] === undefined);
+  const known = idx.filter((i) => expected[i] !== undefined).sort((a, b) => (expected[b] as number) - (expected[a] as number) || a - b);
+  return [...unknown, ...known];
+}
+
 /** A name for outputs under build/, unique per notebook: the path relative to notebooks/ or the root. */
 export function buildName(nbPath: string, root: string): string {
   const abs = path.resolve(nbPath);
@@ -121,6 +156,11 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
   };
   if (opts.smoke) env[SMOKE_ENV] = "1";
   else delete env[SMOKE_ENV];
+  let service: RenderService | null = null;
+  if (opts.renderService !== false && findChromium(env).path) {
+    service = await startRenderService({ warm: false }); // warmed by the first figure, not while the first kernels start
+    Object.assign(env, service.env);
+  }
 
   const running = new Set<Running>();
   let interrupted = false;
@@ -242,10 +282,16 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     log(passedResult(result) ? `✔ ${display} (${result.cellsRun} cells, ${result.checksTotal} checks, ${seconds.toFixed(1)} s)` : formatFailure(result));
   };
 
+  // Longest first (by the last run's times), so that a long notebook does not start last and run
+  // alone at the end while the other workers idle. Results stay in the given order.
+  const timingsFile = path.join(buildDir, "timings.json");
+  const timings = readTimings(timingsFile);
+  const mode = opts.smoke ? "smoke" : "full";
+  const order = scheduleOrder(opts.notebooks.map((nb) => timings[`${mode}:${buildName(nb, root)}`]));
   let next = 0;
   const worker = async () => {
-    while (next < opts.notebooks.length) {
-      const i = next++;
+    while (next < order.length) {
+      const i = order[next++];
       await runOne(i);
     }
   };
@@ -255,6 +301,11 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     process.off("SIGINT", sigint);
     process.off("SIGTERM", sigterm);
     for (const pid of kernelPids) if (alive(pid)) killGroup(pid, "SIGKILL");
+    if (service) {
+      const st = service.stats();
+      await service.close();
+      log(`render service: ${st.rendered} static image(s) drawn in one shared browser${st.failed ? `, ${st.failed} request(s) failed` : ""}`);
+    }
   }
 
   // Merge: running some notebooks replaces their entries and keeps the others'.
@@ -267,5 +318,9 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
   }
   Object.assign(merged, records);
   fs.writeFileSync(recordsFile, JSON.stringify(merged, null, 1) + "\n");
+  for (const r of results) {
+    if (r && r.status === "ok") timings[`${mode}:${buildName(path.resolve(root, r.notebook), root)}`] = Math.round(r.seconds * 10) / 10;
+  }
+  fs.writeFileSync(timingsFile, JSON.stringify(timings, null, 1) + "\n");
   return { results, records, wallSeconds: (Date.now() - t0) / 1000, interrupted };
 }
