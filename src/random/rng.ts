@@ -34,10 +34,10 @@ export type Seed = number;
  *   everywhere, so streams also match across machines for a given Node). Why 53 bits: within a
  *   layer the draw is u·X[i] with u on the grid k·2⁻⁵³, the full resolution of a double in
  *   [0, 1); the grid moves any expectation by at most ~2⁻⁵³ relative (~1e−16), which is float64
- *   rounding, and ten orders of magnitude below the smallest Monte Carlo standard error this
- *   library reports (≥ 1e−5 relative even at n = 10¹⁰). Fewer bits would be visible sooner: 23
- *   bits (one 32-bit output per draw) would put the grid at ~1e−7, within a factor 100 of the
- *   standard error of a 10⁹-draw mean.
+ *   rounding, and eleven orders of magnitude below the smallest Monte Carlo standard error this
+ *   library could report (σ/√n ≥ 1e−5·σ even at n = 10¹⁰). Fewer bits would show sooner: 23 bits
+ *   (one 32-bit output per draw) would put the grid at ~1e−7, only ~300× below the standard
+ *   error of a 10⁹-draw mean (3e−5·σ).
  * - `gamma`, `logGammaVariate`, `beta` (Marsaglia–Tsang squeeze for the gamma).
  *
  * Period 2¹²⁸ − 1. Not cryptographic.
