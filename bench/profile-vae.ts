@@ -2,7 +2,7 @@
  * Per-kernel profile of the VAE training step (784-400-20-400-784, batch 128, Adam) on a tfjs
  * backend: where a step's time goes.
  *
- *   npm run bench:profile-vae -- [--label current] [--backend wasm] [--steps 20] [--rounds 3] [--gradient analytic|autodiff] [--micro]
+ *   npm run bench:profile-vae -- [--label current] [--backend wasm] [--steps 20] [--rounds 3] [--gradient analytic|autodiff] [--skip-zero-pixels true|false] [--micro]
  *
  * 1. Wall time: `rounds` blocks of `steps` steps of `createVaeTrainer` (the inner loop of
  *    `trainVae`, same code) after a warm-up, without the profiler; median ms per step, and the
@@ -101,7 +101,7 @@ function markdownSection(p: Record<string, unknown> & { kernels: KernelRow[]; co
   lines.push(`Command: \`${String(p.command)}\``);
   lines.push("");
   lines.push(
-    `Backend ${String(p.backend)}, ${String(p.gradient)} gradient, batch ${String(p.batchSize)}; 1-minute load average ${String(p.loadBefore)} before, ${String(p.loadAfter)} after ` +
+    `Backend ${String(p.backend)}, ${String(p.gradient)} gradient${p.gradient === "analytic" ? ` (skipZeroPixels ${String(p.skipZeroPixels)})` : ""}, batch ${String(p.batchSize)}; 1-minute load average ${String(p.loadBefore)} before, ${String(p.loadAfter)} after ` +
       `(on 2 cores, above ~0.3 someone else was running).`,
   );
   lines.push("");
@@ -240,7 +240,8 @@ async function main(): Promise<void> {
   const split = loadMnistSplit();
   const vae = createVae({ seed: 1 });
   const gradient = arg("gradient", "analytic") as VaeGradientMode;
-  const trainer = createVaeTrainer(vae, split.train, { gradient });
+  const skipZeroPixels = arg("skip-zero-pixels", "true") !== "false";
+  const trainer = createVaeTrainer(vae, split.train, { gradient, skipZeroPixels });
   const run = stepper(trainer, split.train.n, 3, batch);
 
   run(warmup);
@@ -314,6 +315,7 @@ async function main(): Promise<void> {
     cpus: os.cpus().length,
     backend,
     gradient,
+    skipZeroPixels,
     batchSize: batch,
     loadBefore,
     loadAfter: os.loadavg()[0].toFixed(2),

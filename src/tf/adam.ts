@@ -68,6 +68,12 @@ export class PackedAdam {
     return this.heap !== null;
   }
 
+  /** Byte offset of block i's current weights on the wasm heap (null on the JS path); valid until the next `step`. */
+  heapOffset(i: number): number | null {
+    const blk = this.blocks[i];
+    return blk.kind === "heap" ? blk.w : null;
+  }
+
   /** Number of updates so far. */
   get steps(): number {
     return this.t;

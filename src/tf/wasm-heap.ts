@@ -8,8 +8,8 @@
  * `Float32Array` over the block itself. A view is valid only until the next allocation on the
  * heap (any tfjs op may grow the memory, which detaches the old buffer), so read it at once.
  *
- * This relies on internals of @tensorflow/tfjs-backend-wasm 4.x (`wasm.HEAPF32`, `_malloc`,
- * `_free`, `asm.memory`, `dataIdMap`, `makeOutput`); `wasmHeap()` checks for each of them and
+ * This relies on internals of @tensorflow/tfjs-backend-wasm 4.x (`_malloc`, `_free`, the memory
+ * as `asm.memory` or, in the threaded build, `wasmMemory`, `dataIdMap`, `makeOutput`); `wasmHeap()` checks for each of them and
  * returns null when any is missing, and callers then use the public API (`dataSync`, `tf.tensor`).
  *
  * @example
@@ -23,7 +23,10 @@ interface WasmModuleLike {
   HEAPF32: Float32Array;
   _malloc(bytes: number): number;
   _free(ptr: number): void;
+  /** The exports; they hold the memory in the single-threaded builds. */
   asm?: { memory?: unknown };
+  /** The (shared) memory of the threaded build, which imports it. */
+  wasmMemory?: unknown;
 }
 
 interface WasmBackendLike {
@@ -53,7 +56,7 @@ function asWasmBackend(b: unknown): WasmBackendLike | null {
   const w = be?.wasm as Partial<WasmModuleLike> | undefined;
   if (!be || !w || !(w.HEAPF32 instanceof Float32Array)) return null;
   if (typeof w._malloc !== "function" || typeof w._free !== "function") return null;
-  if (!(w.asm?.memory instanceof WebAssembly.Memory)) return null;
+  if (!(w.asm?.memory instanceof WebAssembly.Memory) && !(w.wasmMemory instanceof WebAssembly.Memory)) return null;
   if (typeof be.dataIdMap?.get !== "function" || typeof be.makeOutput !== "function") return null;
   return be as WasmBackendLike;
 }
@@ -64,6 +67,10 @@ export function wasmHeap(): WasmHeap | null {
   const be = asWasmBackend(tf.backend());
   if (be === null) return null;
   const mod = be.wasm;
+  const memory = (mod.asm?.memory instanceof WebAssembly.Memory ? mod.asm.memory : mod.wasmMemory) as WebAssembly.Memory;
+  // Views are made from memory.buffer each time: after a growth of a shared memory the
+  // module's own HEAPF32 can lag behind.
+  const f32 = () => new Float32Array(memory.buffer);
   const offset = (t: tf.Tensor): number => {
     if (t.dtype !== "float32") throw new Error(`wasmHeap: float32 tensors only (got ${t.dtype})`);
     const d = be.dataIdMap.get(t.dataId);
@@ -71,12 +78,12 @@ export function wasmHeap(): WasmHeap | null {
     return d.memoryOffset;
   };
   return {
-    memory: mod.asm!.memory as WebAssembly.Memory,
-    f32: () => mod.HEAPF32,
+    memory,
+    f32,
     malloc: (bytes) => mod._malloc(bytes) >>> 0,
     free: (ptr) => mod._free(ptr),
     offset,
-    view: (t) => new Float32Array(mod.HEAPF32.buffer, offset(t), t.size),
+    view: (t) => new Float32Array(memory.buffer, offset(t), t.size),
     empty: (shape) => tf.engine().makeTensorFromTensorInfo(be.makeOutput(shape, "float32")),
   };
 }

@@ -36,3 +36,21 @@ test("bernoulli: s − x, and Σ log Bernoulli(x | sigmoid(l)) against log1p/exp
   assert.ok(Math.abs(got - expected) <= tol, `got ${got}, expected ${expected}, tolerance ${tol}`);
   for (let j = 0; j < n; j++) assert.equal(f[d + j], Math.fround(f[s + j] - f[x + j]), `∂ at ${j}`);
 });
+
+test("gatherCols / scatterCols move exactly the chosen columns (7×13 matrix, 5 columns)", () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const k = wasmKernels(memory)!;
+  const f = new Float32Array(memory.buffer);
+  const i32 = new Int32Array(memory.buffer);
+  const rows = 7, cols = 13, idx = [0, 2, 3, 9, 12];
+  const [src, narrow, idxAt, wide] = [0, 200, 400, 600];
+  for (let i = 0; i < rows * cols; i++) f[src + i] = i + 0.5;
+  idx.forEach((v, t) => (i32[idxAt + t] = v));
+  k.gatherCols(4 * src, 4 * narrow, rows, cols, 4 * idxAt, idx.length);
+  for (let r = 0; r < rows; r++) idx.forEach((c, t) => assert.equal(f[narrow + r * idx.length + t], r * cols + c + 0.5, `gather (${r}, ${c})`));
+  f.fill(-1, wide, wide + rows * cols);
+  k.scatterCols(4 * narrow, 4 * wide, rows, cols, 4 * idxAt, idx.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) assert.equal(f[wide + r * cols + c], idx.includes(c) ? r * cols + c + 0.5 : -1, `scatter (${r}, ${c})`);
+  }
+});

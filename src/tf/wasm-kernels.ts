@@ -19,6 +19,10 @@
  *    Together: Σ_j log Bernoulli(x_j | s_j) = returned sum + Σ log(products), because
  *    softplus(l) = max(l, 0) − log sigmoid(|l|) and sigmoid(|l|) = max(s, 1 − s).
  *
+ *  - `gatherCols` / `scatterCols`: copy the columns `idx` of a row-major matrix out of, or back
+ *    into, a wider one (the VAE trainer's first layer works only on the pixels that are not zero
+ *    in every image of the batch).
+ *
  * The module is assembled below from the opcodes (a few hundred bytes; there is no WebAssembly
  * toolchain in this project) and imports the backend's memory. Where it does not validate (no
  * SIMD) `wasmKernels` returns null and callers use JS loops.
@@ -33,6 +37,10 @@ export interface WasmKernels {
   ): void;
   /** bernoulli(l, s, x, ∂, n, prods): byte offsets and element count; returns Σ (x·l − max(l, 0)). */
   bernoulli(l: number, s: number, x: number, d: number, n: number, prods: number): number;
+  /** gatherCols(src, dst, rows, srcCols, idx, k): dst[r, t] = src[r, idx[t]] for a row-major [rows, srcCols] src, dst [rows, k]; idx int32. */
+  gatherCols(src: number, dst: number, rows: number, srcCols: number, idx: number, k: number): void;
+  /** scatterCols(src, dst, rows, dstCols, idx, k): dst[r, idx[t]] = src[r, t]; other entries of dst are left as they are. */
+  scatterCols(src: number, dst: number, rows: number, dstCols: number, idx: number, k: number): void;
 }
 
 /** Elements per product chunk of `bernoulli`; it writes ⌊n / BERNOULLI_CHUNK⌋ + 1 products. */
@@ -57,7 +65,8 @@ const f64const = (x: number): number[] => [0x44, ...new Uint8Array(new Float64Ar
 // Value types and opcodes (WebAssembly core spec 2.0, with fixed-width SIMD).
 const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22;
-const I32_CONST = 0x41, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_SHL = 0x74, I32_GE_U = 0x4f, I32_EQZ = 0x45;
+const I32_CONST = 0x41, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_SHL = 0x74, I32_GE_U = 0x4f, I32_EQZ = 0x45;
+const I32_LOAD = [0x28, 2, 0];
 const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
 const F32_LOAD = [0x2a, 2, 0], F32_STORE = [0x38, 2, 0], F64_STORE = [0x39, 3, 0]; // memarg: log2 align, offset
 const F32_SUB = 0x93, F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2, F64_MAX = 0xa5, F64_PROMOTE_F32 = 0xbb;
@@ -130,6 +139,35 @@ function bernoulliBody(): number[] {
   return [...vec([[4, I32], [2, F64], [2, F32], [2, F64]]), ...b];
 }
 
+/**
+ * gatherCols (`scatter` false) or scatterCols (true). Parameters: src, dst, rows, cols, idx, k
+ * (cols: the wide matrix's row length). Locals: r, t, row (byte offset of the wide row), p
+ * (running offset in the narrow matrix), q (running offset in idx).
+ */
+function columnsBody(scatter: boolean): number[] {
+  const [SRC, DST, ROWS, COLS, IDX, K] = [0, 1, 2, 3, 4, 5];
+  const R = 6, T = 7, ROW = 8, P = 9, Q = 10;
+  const WIDE = scatter ? DST : SRC;
+  const NARROW = scatter ? SRC : DST;
+  // address of wide[r, idx[t]] = row + (idx[t] << 2)
+  const wideAddr = [LOCAL_GET, ROW, LOCAL_GET, Q, ...I32_LOAD, I32_CONST, 2, I32_SHL, I32_ADD];
+  const b: number[] = [];
+  b.push(LOCAL_GET, NARROW, LOCAL_SET, P);
+  b.push(BLOCK, VOID, LOOP, VOID);
+  b.push(LOCAL_GET, R, LOCAL_GET, ROWS, I32_GE_U, BR_IF, 1);
+  b.push(LOCAL_GET, WIDE, LOCAL_GET, R, LOCAL_GET, COLS, I32_MUL, I32_CONST, 2, I32_SHL, I32_ADD, LOCAL_SET, ROW);
+  b.push(I32_CONST, 0, LOCAL_SET, T, LOCAL_GET, IDX, LOCAL_SET, Q);
+  b.push(BLOCK, VOID, LOOP, VOID);
+  b.push(LOCAL_GET, T, LOCAL_GET, K, I32_GE_U, BR_IF, 1);
+  if (scatter) b.push(...wideAddr, LOCAL_GET, P, ...F32_LOAD, ...F32_STORE);
+  else b.push(LOCAL_GET, P, ...wideAddr, ...F32_LOAD, ...F32_STORE);
+  b.push(LOCAL_GET, P, I32_CONST, 4, I32_ADD, LOCAL_SET, P);
+  b.push(LOCAL_GET, Q, I32_CONST, 4, I32_ADD, LOCAL_SET, Q);
+  b.push(LOCAL_GET, T, I32_CONST, 1, I32_ADD, LOCAL_SET, T, BR, 0, END, END);
+  b.push(LOCAL_GET, R, I32_CONST, 1, I32_ADD, LOCAL_SET, R, BR, 0, END, END, END);
+  return [...vec([[5, I32]]), ...b];
+}
+
 /** The module's bytes; `shared` when the memory it imports is a shared (threaded) one. */
 export function wasmKernelsModuleBytes(shared: boolean): Uint8Array {
   const adamParams = [I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32, F32];
@@ -137,12 +175,16 @@ export function wasmKernelsModuleBytes(shared: boolean): Uint8Array {
   const typeSec = section(1, vec([
     [0x60, ...vec(adamParams.map((p) => [p])), ...vec([])],
     [0x60, ...vec(bernoulliParams.map((p) => [p])), ...vec([[F64]])],
+    [0x60, ...vec(bernoulliParams.map((p) => [p])), ...vec([])], // six i32, no result
   ]));
   const limits = shared ? [0x03, ...uleb(0), ...uleb(65536)] : [0x00, ...uleb(0)];
   const importSec = section(2, vec([[...bytesOf("env"), ...bytesOf("memory"), 0x02, ...limits]]));
-  const funcSec = section(3, vec([[0], [1]]));
-  const exportSec = section(7, vec([[...bytesOf("adam"), 0x00, 0], [...bytesOf("bernoulli"), 0x00, 1]]));
-  const bodies = [adamBody(), bernoulliBody()];
+  const funcSec = section(3, vec([[0], [1], [2], [2]]));
+  const exportSec = section(7, vec([
+    [...bytesOf("adam"), 0x00, 0], [...bytesOf("bernoulli"), 0x00, 1],
+    [...bytesOf("gatherCols"), 0x00, 2], [...bytesOf("scatterCols"), 0x00, 3],
+  ]));
+  const bodies = [adamBody(), bernoulliBody(), columnsBody(false), columnsBody(true)];
   const codeSec = section(10, vec(bodies.map((c) => [...uleb(c.length), ...c])));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSec, ...importSec, ...funcSec, ...exportSec, ...codeSec]);
 }
@@ -158,7 +200,12 @@ export function wasmKernels(memory: WebAssembly.Memory): WasmKernels | null {
     const bytes = wasmKernelsModuleBytes(shared);
     if (WebAssembly.validate(bytes)) {
       const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-      kernels = { adam: ex.adam as WasmKernels["adam"], bernoulli: ex.bernoulli as WasmKernels["bernoulli"] };
+      kernels = {
+        adam: ex.adam as WasmKernels["adam"],
+        bernoulli: ex.bernoulli as WasmKernels["bernoulli"],
+        gatherCols: ex.gatherCols as WasmKernels["gatherCols"],
+        scatterCols: ex.scatterCols as WasmKernels["scatterCols"],
+      };
     }
   } catch {
     kernels = null;
