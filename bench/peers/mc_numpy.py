@@ -6,7 +6,10 @@ Same model (prior N(0, 1), noise sd 0.5, 10 observations evenly spaced in [-1, 2
 
   - "suffstats": the data summed first (n, mean, centred sum of squares), as ELBO Lab does:
     the same algorithm, O(1) work per draw;
-  - "broadcast": the textbook NumPy line, log N(x_i | z, sigma) over an (n_samples, 10) array.
+  - "broadcast": the textbook NumPy line, log N(x_i | z, sigma) over an (n_samples, 10) array;
+  - "powersums" (MC ELBO only): ELBO Lab's own fast path written in NumPy. With z = M + S*eps the
+    log-weight is exactly a + b*eps + c*eps^2, so the mean and variance of the weights follow from
+    the sums of eps, eps^2, eps^3, eps^4 and no weight is formed.
 
     /usr/bin/python3 bench/peers/mc_numpy.py '{"n": 1000000, "k": 100, "groups": 10000, "reps": 7, "warmup": 2}'
 
@@ -47,6 +50,34 @@ def log_weights_broadcast(rng, n):
     return log_prior + log_lik - log_q
 
 
+def quadratic_coefficients():
+    """ln w = a + b*eps + c*eps^2 for z = M + S*eps, from the same model (derived by hand here)."""
+    k = DATA.size
+    xbar = DATA.mean()
+    ss = ((DATA - xbar) ** 2).sum()
+    const = -math.log(TAU0) - HALF_LOG_2PI - k * (math.log(SIGMA) + HALF_LOG_2PI) + math.log(S) + HALF_LOG_2PI
+
+    def log_joint(z):
+        return -0.5 * ((z - MU0) / TAU0) ** 2 - (ss + k * (xbar - z) ** 2) / (2 * SIGMA ** 2)
+
+    a = log_joint(M) + const
+    slope = -(M - MU0) / TAU0 ** 2 + k * (xbar - M) / SIGMA ** 2
+    curvature = -1 / TAU0 ** 2 - k / SIGMA ** 2
+    return a, S * slope, 0.5 * S * S * curvature + 0.5  # + eps^2/2 from -ln q
+
+
+def mc_elbo_powersums(rng, n):
+    a, b, c = quadratic_coefficients()
+    eps = rng.standard_normal(n)
+    e2 = eps * eps
+    s1, s2, s3, s4 = eps.sum(), e2.sum(), (e2 * eps).sum(), (e2 * e2).sum()
+    sd = b * s1 + c * s2
+    sd2 = b * b * s2 + 2 * b * c * s3 + c * c * s4
+    mean = a + sd / n
+    var = (sd2 - sd * sd / n) / (n - 1)
+    return mean, math.sqrt(var / n)
+
+
 def mc_elbo(rng, n, log_weights):
     w = log_weights(rng, n)
     return w.mean(), w.std(ddof=1) / math.sqrt(n)
@@ -85,13 +116,18 @@ def blas_libraries():
 
 
 def main():
-    a = dict(n=1_000_000, k=100, groups=10_000, reps=7, warmup=2, variants=["suffstats", "broadcast"])
+    a = dict(n=1_000_000, k=100, groups=10_000, reps=7, warmup=2, variants=["suffstats", "broadcast", "powersums"])
     if len(sys.argv) > 1:
         a.update(json.loads(sys.argv[1]))
     rng = np.random.default_rng(1)
     out = dict(numpy=np.__version__, python=sys.version.split()[0])
     fns = dict(suffstats=log_weights_suffstats, broadcast=log_weights_broadcast)
     for name in a["variants"]:
+        if name == "powersums":
+            res = {}
+            out["powersumsMcMs"] = timed(lambda: res.__setitem__("mc", mc_elbo_powersums(rng, a["n"])), a["reps"], a["warmup"])
+            out["powersumsMcEstimate"] = float(res["mc"][0])
+            continue
         lw = fns[name]
         res = {}
         out[name + "McMs"] = timed(lambda: res.__setitem__("mc", mc_elbo(rng, a["n"], lw)), a["reps"], a["warmup"])
