@@ -11,8 +11,7 @@
  * tensor count (flat across epochs if nothing leaks). Step mode (`steps` > 0): times that many
  * steps after one warm-up step and extrapolates to an epoch — for the slow `cpu` backend.
  * `gradient`: "analytic" (default, the hand-derived backward pass) or "autodiff" (tfjs
- * `variableGrads`, the step before the analytic one existed); `skipZeroPixels` (default true;
- * analytic only) — for A/B runs.
+ * `variableGrads`, the step before the analytic one existed) — for A/B runs.
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type BackendName } from "../../src/tf/backend";
@@ -25,8 +24,8 @@ function head(set: DigitSet, n: number): DigitSet {
 }
 
 async function main(): Promise<void> {
-  const a = childArgs({ backend: "" as BackendName | "", epochs: 3, steps: 0, limitTrain: 0, warmupSteps: 3, seed: 1, gradient: "analytic" as VaeGradientMode, skipZeroPixels: true });
-  const { gradient, skipZeroPixels } = a;
+  const a = childArgs({ backend: "" as BackendName | "", epochs: 3, steps: 0, limitTrain: 0, warmupSteps: 3, seed: 1, gradient: "analytic" as VaeGradientMode });
+  const { gradient } = a;
   const backend = await initBackend(a.backend ? { prefer: a.backend } : {});
   const split = loadMnistSplit();
   const train = a.limitTrain ? head(split.train, a.limitTrain) : split.train;
@@ -35,20 +34,19 @@ async function main(): Promise<void> {
 
   // Warm-up: a throwaway VAE, so the measured one starts from the same seeded weights.
   const warm = createVae({ seed: 99 });
-  await trainVae(warm, { train: head(train, 128 * Math.max(1, a.warmupSteps)), test: head(test, 16) }, { epochs: 1, gradient, skipZeroPixels });
+  await trainVae(warm, { train: head(train, 128 * Math.max(1, a.warmupSteps)), test: head(test, 16) }, { epochs: 1, gradient });
   warm.dispose();
 
   if (a.steps > 0) {
     const vae = createVae({ seed: a.seed });
     const ms: number[] = [];
-    await trainVae(vae, { train: head(train, 128 * (a.steps + 1)), test: head(test, 16) }, { epochs: 1, gradient, skipZeroPixels, onStep: (s) => ms.push(s.ms) });
+    await trainVae(vae, { train: head(train, 128 * (a.steps + 1)), test: head(test, 16) }, { epochs: 1, gradient, onStep: (s) => ms.push(s.ms) });
     vae.dispose();
     const msPerStep = median(ms.slice(1));
     const seconds = (msPerStep * stepsPerEpoch) / 1000;
     emit({
       backend,
       gradient,
-      skipZeroPixels,
       mode: "extrapolated",
       stepsTimed: ms.length - 1,
       images: train.n,
@@ -65,7 +63,6 @@ async function main(): Promise<void> {
     epochs: a.epochs,
     seed: a.seed + 1,
     gradient,
-    skipZeroPixels,
     onEpoch: (s) => {
       epochs.push({
         epoch: s.epoch,
@@ -80,7 +77,7 @@ async function main(): Promise<void> {
     },
   });
   vae.dispose();
-  emit({ backend: r.backend, transposeTrick: r.transposeTrick, gradient: r.gradient, skipZeroPixels, mode: "epochs", images: train.n, epochs, maxRssMb: maxRssMb() });
+  emit({ backend: r.backend, transposeTrick: r.transposeTrick, gradient: r.gradient, mode: "epochs", images: train.n, epochs, maxRssMb: maxRssMb() });
 }
 
 main().catch((e) => {

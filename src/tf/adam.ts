@@ -39,6 +39,8 @@ export class PackedAdam {
   private readonly eps: number;
   private t = 0;
   private disposed = false;
+  /** Called with the milliseconds of each SIMD kernel call (for profiling). */
+  onKernel: ((ms: number) => void) | null = null;
 
   /** `initial[i]` are the starting values of block i (copied). `useWasm: false` forces the JS path. */
   constructor(initial: Float32Array[], options: AdamOptions & { useWasm?: boolean }) {
@@ -109,7 +111,9 @@ export class PackedAdam {
         gOff = heap.offset(g);
       }
       const n4 = blk.size >> 2;
+      const t0 = this.onKernel ? performance.now() : 0;
       this.kernel!.adam(blk.w, blk.m, blk.v, gOff, n4, gradScale, b1, 1 - b1, b2, 1 - b2, ic1, ic2, this.lr, this.eps);
+      if (this.onKernel) this.onKernel(performance.now() - t0);
       if (n4 * 4 < blk.size) {
         // The last (size mod 4) weights, in JS on views of the same memory.
         const f32 = heap.f32();

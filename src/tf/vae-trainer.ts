@@ -18,18 +18,19 @@
  *
  * Why this layout (measured on the wasm backend; see bench/VAE-PROFILE.md):
  *  - XNNPACK computes C = A·B fast only without transpose flags, and it repacks B every time
- *    B is a new tensor (1.1 ms for a 784×400 weight, more than a third of the product). So the
- *    weights are always the A operand and activations are kept feature-major, [features × B]:
- *    h₁ᵀ = W₁ᵀ·xᵀ, logitsᵀ = W_d2ᵀ·h₂ᵀ, ∂h₂ᵀ = W_d2·∂lᵀ, ∂W_d2ᵀ = ∂lᵀ·h₂, ∂W₁ᵀ = ∂a₁ᵀ·x.
- *  - Biases ride in the products as an extra column of the weight and a row of ones in the
- *    input, so their gradients come out of the weight-gradient products too. xᵀ and the latent
- *    z are built in JS with that row; h₂ᵀ gets it from one more row (0, …, 0, 1) of W_d1ᵀ, whose
- *    ReLU output is 1 (no concat kernel), and ∂h₂ᵀ keeps the matching extra row rather than
- *    being sliced.
- *  - The first layer sees only the pixels that are not zero in every image of the batch (about
- *    490 of 784 for MNIST batches of 128; `skipZeroPixels`): exact, and it shrinks the two
- *    784-wide products of that layer by about 38 %. W₁ᵀ's active columns are gathered before
- *    the product and its gradient scattered back after it (`wasm-kernels.ts`).
+ *    B is a new tensor (1.1 ms for a 784×400 weight, more than a third of the product). So in
+ *    the decoder the weight is always the A operand and activations are feature-major,
+ *    [features × B]: logitsᵀ = W_d2ᵀ·h₂ᵀ, ∂h₂ᵀ = W_d2·∂lᵀ, ∂W_d2ᵀ = ∂lᵀ·h₂.
+ *  - The first layer is a sparse product: binary MNIST images have ~104 of 784 pixels set, so
+ *    h₁ = relu(x·W₁ + b₁) is, per image, the sum of ~105 rows of [W₁; b₁], and ∂[W₁; b₁] adds
+ *    each image's ∂a₁ row into the rows of its set pixels (`sparseRows` in `wasm-kernels.ts`,
+ *    ~0.5 ms each way instead of two 50–80 MFLOP dense products). Exact: the skipped terms are
+ *    products with 0. The encoder is batch-major ([B × features]) to match.
+ *  - Biases ride in the products: b₁ as an extra row of W₁ hit by a constant pixel 1; in the
+ *    decoder as an extra weight column and a row of ones in the input, so their gradients come
+ *    out of the weight-gradient products too. z is built in JS with that row; h₂ᵀ gets it from
+ *    one more row (0, …, 0, 1) of W_d1ᵀ, whose ReLU output is 1 (no concat kernel), and ∂h₂ᵀ
+ *    keeps the matching extra row rather than being sliced.
  *  - The 20-dimensional latent part (reparameterisation, KL and their gradients, 2560 numbers)
  *    is a JS loop over the kernel's output, read in place on the wasm heap: a dozen tiny kernels
  *    cost more than the arithmetic.
@@ -46,7 +47,7 @@ import { PackedAdam } from "./adam";
 import type { DigitSet } from "./mnist";
 import type { Vae, VaeConfig, VaeWeightName } from "./vae";
 import { readFloat32, wasmHeap, type WasmHeap } from "./wasm-heap";
-import { BERNOULLI_CHUNK, wasmKernels } from "./wasm-kernels";
+import { BERNOULLI_CHUNK, wasmKernels, type WasmKernels } from "./wasm-kernels";
 
 /** Milliseconds spent in each phase of the steps taken so far (for profiling). */
 export interface VaeTrainerTiming {
@@ -57,6 +58,8 @@ export interface VaeTrainerTiming {
   updateMs: number;
   /** Reading the batch's reconstruction and KL back to JS (where that is a separate phase). */
   readMs: number;
+  /** Time inside this project's own WebAssembly kernels, by name (analytic trainer on wasm). */
+  ownKernelsMs?: Record<string, number>;
 }
 
 /** One Adam step at a time on minibatches of a fixed training set (the inner loop of `trainVae`). */
@@ -80,7 +83,7 @@ export type VaeWeightArrays = Record<VaeWeightName, Float32Array>;
 
 /**
  * The five packed blocks, row-major:
- *   0  W₁ᵀ with b₁ as last column          [H, D+1]
+ *   0  W₁ with b₁ as last row               [D+1, H]
  *   1  W_e = [W_μ | W_logσ²]                [H, 2L]
  *   2  b_e = [b_μ | b_logσ²]                [2L]
  *   3  W_d1ᵀ with b_d1 as last column       [H, L+1]
@@ -88,11 +91,9 @@ export type VaeWeightArrays = Record<VaeWeightName, Float32Array>;
  */
 export function packVaeWeights(c: VaeConfig, w: VaeWeightArrays): Float32Array[] {
   const { inputDim: D, hiddenDim: H, latentDim: L } = c;
-  const w1t = new Float32Array(H * (D + 1));
-  for (let r = 0; r < H; r++) {
-    for (let j = 0; j < D; j++) w1t[r * (D + 1) + j] = w["enc.w1"][j * H + r];
-    w1t[r * (D + 1) + D] = w["enc.b1"][r];
-  }
+  const w1 = new Float32Array((D + 1) * H);
+  w1.set(w["enc.w1"], 0);
+  w1.set(w["enc.b1"], D * H);
   const we = new Float32Array(H * 2 * L);
   for (let r = 0; r < H; r++) {
     for (let d = 0; d < L; d++) {
@@ -113,23 +114,21 @@ export function packVaeWeights(c: VaeConfig, w: VaeWeightArrays): Float32Array[]
     for (let r = 0; r < H; r++) wd2t[j * (H + 1) + r] = w["dec.w2"][r * D + j];
     wd2t[j * (H + 1) + H] = w["dec.b2"][j];
   }
-  return [w1t, we, be, wd1t, wd2t];
+  return [w1, we, be, wd1t, wd2t];
 }
 
 /** The inverse of `packVaeWeights`. */
 export function unpackVaeWeights(c: VaeConfig, p: Float32Array[]): VaeWeightArrays {
   const { inputDim: D, hiddenDim: H, latentDim: L } = c;
-  const [w1t, we, be, wd1t, wd2t] = p;
+  const [w1, we, be, wd1t, wd2t] = p;
   const out = {
-    "enc.w1": new Float32Array(D * H), "enc.b1": new Float32Array(H),
+    "enc.w1": w1.slice(0, D * H), "enc.b1": w1.slice(D * H, (D + 1) * H),
     "enc.wMu": new Float32Array(H * L), "enc.bMu": be.slice(0, L),
     "enc.wLogVar": new Float32Array(H * L), "enc.bLogVar": be.slice(L, 2 * L),
     "dec.w1": new Float32Array(L * H), "dec.b1": new Float32Array(H),
     "dec.w2": new Float32Array(H * D), "dec.b2": new Float32Array(D),
   } satisfies VaeWeightArrays;
   for (let r = 0; r < H; r++) {
-    for (let j = 0; j < D; j++) out["enc.w1"][j * H + r] = w1t[r * (D + 1) + j];
-    out["enc.b1"][r] = w1t[r * (D + 1) + D];
     for (let d = 0; d < L; d++) {
       out["enc.wMu"][r * L + d] = we[r * 2 * L + d];
       out["enc.wLogVar"][r * L + d] = we[r * 2 * L + L + d];
@@ -151,10 +150,8 @@ function transposeArray(a: Float32Array, rows: number, cols: number, usedCols = 
   return out;
 }
 
-/** The tensors and arrays one forward/backward pass reads (the current weights). */
+/** The small weight tensors and arrays one forward/backward pass reads (the current weights). */
 interface StepWeights {
-  /** W₁ᵀ with b₁ as last column, only the columns of the batch's active pixels and b₁: [H, k]. */
-  w1t: tf.Tensor2D;
   we: tf.Tensor2D; // [H, 2L]
   weT: tf.Tensor2D; // [2L, H]
   be: Float32Array; // [2L]
@@ -166,26 +163,30 @@ interface StepWeights {
 }
 
 /**
- * A batch of B images restricted to its k − 1 active pixels (those not zero in every image)
- * plus a constant 1 for the bias: x [B, k] and xᵀ [k, B]; the full xᵀ [D, B] for the loss;
- * ε [B, L].
+ * A batch of B images: its nonzero pixels by image (compressed rows, each ending with the
+ * constant bias input: pixel D, value 1) and by pixel (compressed rows over the pixels that
+ * occur, `pixels` listing them, again with pixel D for the bias), the dense xᵀ [D, B] for the
+ * loss, and ε [B, L].
  */
 interface StepBatch {
   B: number;
-  /** Active pixel indices in increasing order, then D (the bias input): length k. */
-  active: Int32Array;
-  xs: Float32Array;
-  xTs: Float32Array;
+  byImage: { start: Int32Array; idx: Int32Array; val: Float32Array };
+  byPixel: { pixels: Int32Array; start: Int32Array; idx: Int32Array; val: Float32Array };
   xT: Float32Array;
   eps: Float32Array;
 }
 
-/**
- * Gradients of the summed objective J: block 0 only at the active columns ([H, k], to be
- * scattered), blocks 1, 3, 4 as tensors in the packed layout, block 2 in JS; Σ_b rec, Σ_b KL.
- */
+/** The first layer, h₁ = relu([x, 1]·[W₁; b₁]) and its weight gradient, as a sparse product. */
+interface FirstLayer {
+  /** h₁ [B, H]. */
+  forward(batch: StepBatch): tf.Tensor2D;
+  /** ∂J/∂[W₁; b₁] [D+1, H] from ∂J/∂a₁ [B, H] (zero in the rows of pixels not in the batch). */
+  backward(batch: StepBatch, da1: tf.Tensor2D): tf.Tensor | Float32Array;
+}
+
+/** Gradients of the summed objective J in the packed layout (block 2 in JS), and Σ_b rec, Σ_b KL. */
 interface StepResult {
-  grads: [tf.Tensor, tf.Tensor, Float32Array, tf.Tensor, tf.Tensor];
+  grads: [tf.Tensor | Float32Array, tf.Tensor, Float32Array, tf.Tensor, tf.Tensor];
   recSum: number;
   klSum: number;
 }
@@ -194,15 +195,14 @@ interface StepResult {
  * One forward and backward pass (see the module comment). Call it inside `tf.tidy`: every
  * tensor it makes, gradients included, belongs to the caller's scope.
  */
-function forwardBackward(c: VaeConfig, p: StepWeights, batch: StepBatch, heap: WasmHeap | null): StepResult {
-  const { inputDim: D, hiddenDim: H, latentDim: L } = c;
-  const { B, xs, xTs, xT, eps } = batch;
-  const k = batch.active.length;
+function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch: StepBatch, heap: WasmHeap | null, kernels: WasmKernels | null): StepResult {
+  const { inputDim: D, latentDim: L } = c;
+  const { B, xT, eps } = batch;
   const L2 = 2 * L;
 
-  // Encoder, feature-major: h₁ᵀ = relu(W₁ᵀ·xᵀ + b₁) over the active pixels, eᵀ = W_eᵀ·h₁ᵀ (+ b_e below, in JS).
-  const h1T = tf.relu(tf.matMul(p.w1t, tf.tensor2d(xTs, [k, B])));
-  const eT = tf.matMul(p.weT, h1T);
+  // Encoder, batch-major: h₁ = relu(x·W₁ + b₁) (sparse), e = h₁·W_e (+ b_e below, in JS).
+  const h1 = first.forward(batch);
+  const e = tf.matMul(h1, p.we); // [B, 2L]
 
   // Latent, in JS: μ, log σ², z = μ + σ·ε and the KL, on 2·L·B numbers.
   const mu = new Float64Array(B * L);
@@ -211,12 +211,11 @@ function forwardBackward(c: VaeConfig, p: StepWeights, batch: StepBatch, heap: W
   const za = new Float32Array(B * (L + 1)); // z with a column of ones, [B, L+1]
   let klSum = 0;
   {
-    const ev = readFloat32(eT, heap);
-    for (let d = 0; d < L; d++) {
-      const bMu = p.be[d], bLv = p.be[L + d];
-      for (let b = 0; b < B; b++) {
-        const m = ev[d * B + b] + bMu;
-        const lv = ev[(L + d) * B + b] + bLv;
+    const ev = readFloat32(e, heap);
+    for (let b = 0; b < B; b++) {
+      for (let d = 0; d < L; d++) {
+        const m = ev[b * L2 + d] + p.be[d];
+        const lv = ev[b * L2 + L + d] + p.be[L + d];
         const s = Math.exp(0.5 * lv);
         const i = b * L + d;
         mu[i] = m;
@@ -226,14 +225,12 @@ function forwardBackward(c: VaeConfig, p: StepWeights, batch: StepBatch, heap: W
         za[b * (L + 1) + d] = z;
         klSum += 0.5 * (m * m + s * s - lv - 1);
       }
-    }
-    for (let b = 0; b < B; b++) {
       zta[L * B + b] = 1;
       za[b * (L + 1) + L] = 1;
     }
   }
 
-  // Decoder: h₂ᵀ (with its ones row, [H+1, B]) = relu(W_d1ext·zᵀ), logitsᵀ = W_d2ᵀ·h₂ᵀ + b_d2, s = sigmoid(logits).
+  // Decoder, feature-major: h₂ᵀ (with its ones row, [H+1, B]) = relu(W_d1ext·zᵀ), logitsᵀ = W_d2ᵀ·h₂ᵀ + b_d2, s = sigmoid(logits).
   const h2T = tf.relu(tf.matMul(p.wd1ext, tf.tensor2d(zta, [L + 1, B])));
   const lT = tf.matMul(p.wd2t, h2T); // [D, B]
   const sT = tf.sigmoid(lT);
@@ -241,7 +238,6 @@ function forwardBackward(c: VaeConfig, p: StepWeights, batch: StepBatch, heap: W
   // ∂J/∂lᵀ = s − x, and Σ_b log p(x_b|z_b) = Σ x·l − relu(l) + log max(s, 1 − s) in float64.
   let dlT: tf.Tensor;
   let recSum = 0;
-  const kernels = heap ? wasmKernels(heap.memory) : null;
   if (heap && kernels) {
     const n = D * B;
     const chunks = Math.floor(n / BERNOULLI_CHUNK) + 1;
@@ -272,6 +268,7 @@ function forwardBackward(c: VaeConfig, p: StepWeights, batch: StepBatch, heap: W
   // Decoder backward. Row H of ∂h₂ᵀ (the ones row's "gradient", b_d2·∂lᵀ) is computed and
   // carried along rather than sliced off: it meets only W_d1pad's zero column and the extra
   // row of ∂W_d1ext, which is dropped.
+  const H = c.hiddenDim;
   const gWd2t = tf.matMul(dlT, tf.transpose(h2T)); // [D, H+1] = ∂lᵀ·[h₂, 1]
   const da2T = tf.mul(tf.matMul(tf.transpose(p.wd2t), dlT), tf.step(h2T)); // [H+1, B]
   const gWd1t = tf.slice(tf.matMul(da2T, tf.tensor2d(za, [B, L + 1])), [0, 0], [H, L + 1]); // [H, L+1]
@@ -279,13 +276,11 @@ function forwardBackward(c: VaeConfig, p: StepWeights, batch: StepBatch, heap: W
 
   // Latent backward, in JS: ∂J/∂μ = ∂z + μ, ∂J/∂log σ² = ½(∂z·ε·σ + σ² − 1).
   const dE = new Float32Array(B * L2); // [B, 2L]
-  const dET = new Float32Array(L2 * B); // [2L, B]
   const gBe = new Float32Array(L2);
   {
     const dzv = readFloat32(dzT, heap);
-    for (let d = 0; d < L; d++) {
-      let sMu = 0, sLv = 0;
-      for (let b = 0; b < B; b++) {
+    for (let b = 0; b < B; b++) {
+      for (let d = 0; d < L; d++) {
         const i = b * L + d;
         const dz = dzv[d * B + b];
         const s = std[i];
@@ -293,21 +288,18 @@ function forwardBackward(c: VaeConfig, p: StepWeights, batch: StepBatch, heap: W
         const dLv = 0.5 * (dz * eps[i] * s + s * s - 1);
         dE[b * L2 + d] = dMu;
         dE[b * L2 + L + d] = dLv;
-        dET[d * B + b] = dMu;
-        dET[(L + d) * B + b] = dLv;
-        sMu += dMu;
-        sLv += dLv;
+        gBe[d] += dMu;
+        gBe[L + d] += dLv;
       }
-      gBe[d] = sMu;
-      gBe[L + d] = sLv;
     }
   }
 
-  // Encoder backward (W₁ only at the active columns: the others multiply zeros).
-  const gWe = tf.matMul(h1T, tf.tensor2d(dE, [B, L2])); // [H, 2L]
-  const da1T = tf.mul(tf.matMul(p.we, tf.tensor2d(dET, [L2, B])), tf.step(h1T)); // [H, B]
-  const gW1ts = tf.matMul(da1T, tf.tensor2d(xs, [B, k])); // [H, k]
-  return { grads: [gW1ts, gWe, gBe, gWd1t, gWd2t], recSum, klSum };
+  // Encoder backward.
+  const dEt = tf.tensor2d(dE, [B, L2]);
+  const gWe = tf.matMul(tf.transpose(h1), dEt); // [H, 2L]
+  const da1 = tf.mul(tf.matMul(dEt, p.weT), tf.step(h1)) as tf.Tensor2D; // [B, H]
+  const gW1 = first.backward(batch, da1); // [D+1, H]
+  return { grads: [gW1, gWe, gBe, gWd1t, gWd2t], recSum, klSum };
 }
 
 /** Nonzero pixels of every image (index and value), so a batch is assembled in O(nonzeros). */
@@ -338,57 +330,145 @@ function sparseImages(set: DigitSet, D: number): SparseImages {
   return { start, index, value };
 }
 
-/** Work arrays of `assembleBatch`, reused across steps (tensors made from them copy them). */
-interface BatchArrays {
-  pos: Int32Array;
-  xs: Float32Array;
-  xTs: Float32Array;
-  xT: Float32Array;
+/** The batch of images `rows` (see StepBatch). */
+function assembleBatch(sp: SparseImages, rows: ArrayLike<number>, D: number, eps: Float32Array): StepBatch {
+  const B = rows.length;
+  let nnz = 0;
+  for (let b = 0; b < B; b++) nnz += sp.start[rows[b] + 1] - sp.start[rows[b]];
+  // By image, with the bias input (pixel D, value 1) last in each row.
+  const start = new Int32Array(B + 1);
+  const idx = new Int32Array(nnz + B);
+  const val = new Float32Array(nnz + B);
+  const count = new Int32Array(D + 1);
+  const xT = new Float32Array(D * B);
+  let q = 0;
+  for (let b = 0; b < B; b++) {
+    start[b] = q;
+    const i = rows[b];
+    for (let k = sp.start[i]; k < sp.start[i + 1]; k++) {
+      const j = sp.index[k], v = sp.value[k];
+      idx[q] = j;
+      val[q++] = v;
+      count[j]++;
+      xT[j * B + b] = v;
+    }
+    idx[q] = D;
+    val[q++] = 1;
+  }
+  start[B] = q;
+  count[D] = B;
+  // By pixel: the same entries grouped by pixel (counting sort), images in increasing order.
+  let nPix = 0;
+  for (let j = 0; j <= D; j++) if (count[j] > 0) nPix++;
+  const pixels = new Int32Array(nPix);
+  const pStart = new Int32Array(nPix + 1);
+  const slot = new Int32Array(D + 1);
+  for (let j = 0, r = 0, at = 0; j <= D; j++) {
+    if (count[j] === 0) continue;
+    pixels[r] = j;
+    pStart[r++] = at;
+    slot[j] = at;
+    at += count[j];
+  }
+  pStart[nPix] = q;
+  const pIdx = new Int32Array(q);
+  const pVal = new Float32Array(q);
+  for (let b = 0; b < B; b++) {
+    for (let k = start[b]; k < start[b + 1]; k++) {
+      const s = slot[idx[k]]++;
+      pIdx[s] = b;
+      pVal[s] = val[k];
+    }
+  }
+  return { B, byImage: { start, idx, val }, byPixel: { pixels, start: pStart, idx: pIdx, val: pVal }, xT, eps };
+}
+
+/** dst[rows[r], :] = Σ_q val[q]·src[idx[q], :] over row r's entries, in JS (the path without the wasm kernels). */
+function sparseRowsJs(dst: Float32Array, rows: ArrayLike<number>, start: Int32Array, idx: Int32Array, val: Float32Array, src: ArrayLike<number>, H: number, relu: boolean): void {
+  for (let r = 0; r < rows.length; r++) {
+    const d = rows[r] * H;
+    dst.fill(0, d, d + H);
+    for (let q = start[r]; q < start[r + 1]; q++) {
+      const s = idx[q] * H, v = val[q];
+      for (let h = 0; h < H; h++) dst[d + h] += v * src[s + h];
+    }
+    if (relu) for (let h = 0; h < H; h++) dst[d + h] = Math.max(dst[d + h], 0);
+  }
+}
+
+/** The first layer in JS on arrays (any backend). `w1` is [W₁; b₁], [D+1, H]. */
+function firstLayerJs(c: VaeConfig, w1: () => Float32Array): FirstLayer {
+  const { inputDim: D, hiddenDim: H } = c;
+  return {
+    forward(batch) {
+      const out = new Float32Array(batch.B * H);
+      const rows = Int32Array.from({ length: batch.B }, (_, b) => b);
+      sparseRowsJs(out, rows, batch.byImage.start, batch.byImage.idx, batch.byImage.val, w1(), H, true);
+      return tf.tensor2d(out, [batch.B, H]);
+    },
+    backward(batch, da1) {
+      const g = new Float32Array((D + 1) * H);
+      const bp = batch.byPixel;
+      sparseRowsJs(g, bp.pixels, bp.start, bp.idx, bp.val, da1.dataSync(), H, false);
+      return g;
+    },
+  };
 }
 
 /**
- * The batch of images `rows`. With `skipZeroPixels`, the first layer sees only the pixels that
- * are not zero in every image of the batch (about 490 of 784 for MNIST batches of 128): the
- * others contribute exactly nothing to x·W₁ and get exactly zero gradient, so dropping them
- * changes no number but the order of some float32 sums. `work` holds reusable arrays (made
- * larger when needed).
+ * The first layer with `sparseRows` on the wasm heap. `w1Offset()` gives the byte offset of
+ * [W₁; b₁]; `scratch(bytes)` a heap buffer of at least that size for the index arrays (valid
+ * for the step).
  */
-function assembleBatch(sp: SparseImages, rows: ArrayLike<number>, D: number, eps: Float32Array, skipZeroPixels: boolean, work: Partial<BatchArrays> = {}): StepBatch {
-  const B = rows.length;
-  const size = B * (D + 1);
-  if (!work.pos || work.pos.length < D + 1) work.pos = new Int32Array(D + 1);
-  if (!work.xs || work.xs.length < size) {
-    work.xs = new Float32Array(size);
-    work.xTs = new Float32Array(size);
-    work.xT = new Float32Array(size);
-  }
-  // Active pixels: marked by any image of the batch, then numbered in increasing order.
-  const pos = work.pos.fill(-1, 0, D + 1);
-  let k = 0;
-  if (skipZeroPixels) {
-    for (let b = 0; b < B; b++) for (let q = sp.start[rows[b]]; q < sp.start[rows[b] + 1]; q++) pos[sp.index[q]] = 0;
-    for (let j = 0; j < D; j++) if (pos[j] === 0) pos[j] = k++;
-  } else {
-    for (let j = 0; j < D; j++) pos[j] = k++;
-  }
-  pos[D] = k++;
-  const active = new Int32Array(k);
-  for (let j = 0; j <= D; j++) if (pos[j] >= 0) active[pos[j]] = j;
-  const xs = work.xs.subarray(0, B * k).fill(0);
-  const xTs = work.xTs!.subarray(0, k * B).fill(0);
-  const xT = work.xT!.subarray(0, D * B).fill(0);
-  for (let b = 0; b < B; b++) {
-    const i = rows[b];
-    for (let q = sp.start[i]; q < sp.start[i + 1]; q++) {
-      const j = sp.index[q], v = sp.value[q], t = pos[j];
-      xs[b * k + t] = v;
-      xTs[t * B + b] = v;
-      xT[j * B + b] = v;
-    }
-    xs[b * k + k - 1] = 1;
-    xTs[(k - 1) * B + b] = 1;
-  }
-  return { B, active, xs, xTs, xT, eps };
+function firstLayerWasm(c: VaeConfig, heap: WasmHeap, kernels: WasmKernels, w1Offset: () => number, scratch: (bytes: number) => number): FirstLayer {
+  const { inputDim: D, hiddenDim: H } = c;
+  /** Copies int32/float32 arrays into the scratch buffer; returns their byte offsets. */
+  const put = (arrays: (Int32Array | Float32Array)[]): number[] => {
+    const total = arrays.reduce((s, a) => s + 4 * a.length, 0);
+    let at = scratch(total);
+    const buf = heap.memory.buffer;
+    return arrays.map((a) => {
+      const off = at;
+      if (a instanceof Int32Array) new Int32Array(buf, off, a.length).set(a);
+      else new Float32Array(buf, off, a.length).set(a);
+      at += 4 * a.length;
+      return off;
+    });
+  };
+  return {
+    forward(batch) {
+      const h1 = heap.empty([batch.B, H]) as tf.Tensor2D;
+      const bi = batch.byImage;
+      const [rows, start, idx, val] = put([Int32Array.from({ length: batch.B }, (_, b) => b), bi.start, bi.idx, bi.val]);
+      kernels.sparseRows(heap.offset(h1), rows, start, idx, val, w1Offset(), batch.B, H / 4, 1);
+      return h1;
+    },
+    backward(batch, da1) {
+      const g = heap.empty([D + 1, H]);
+      const off = heap.offset(g);
+      heap.f32().fill(0, off / 4, off / 4 + (D + 1) * H); // rows of pixels not in the batch
+      const bp = batch.byPixel;
+      const [rows, start, idx, val] = put([bp.pixels, bp.start, bp.idx, bp.val]);
+      kernels.sparseRows(off, rows, start, idx, val, heap.offset(da1), bp.pixels.length, H / 4, 0);
+      return g;
+    },
+  };
+}
+
+/** `k` with every call timed into `ms[name]` (null stays null). */
+function timedKernels(k: WasmKernels | null, ms: Record<string, number>): WasmKernels | null {
+  if (k === null) return null;
+  const time = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A): R => {
+    const t = performance.now();
+    const r = f(...a);
+    ms[name] = (ms[name] ?? 0) + performance.now() - t;
+    return r;
+  };
+  return {
+    adam: k.adam,
+    bernoulli: time("bernoulli", k.bernoulli),
+    sparseRows: (...a: Parameters<WasmKernels["sparseRows"]>) => time(a[8] ? "sparseRows (first layer)" : "sparseRows (first layer gradient)", k.sparseRows)(...a),
+  };
 }
 
 function drawEps(B: number, L: number, seed: number): Float32Array {
@@ -405,8 +485,8 @@ function canonicalWeights(vae: Vae): VaeWeightArrays {
   return out;
 }
 
-/** The small weight tensors of a step, built in JS from blocks 1–3. */
-function smallWeights(c: VaeConfig, we: Float32Array, be: Float32Array, wd1t: Float32Array): Omit<StepWeights, "w1t" | "wd2t"> {
+/** The small weight tensors of a step, built in JS from blocks 1–3, and block 4 as given. */
+function stepWeights(c: VaeConfig, we: Float32Array, be: Float32Array, wd1t: Float32Array, wd2t: tf.Tensor2D): StepWeights {
   const { hiddenDim: H, latentDim: L } = c;
   const ext = new Float32Array((H + 1) * (L + 1));
   ext.set(wd1t);
@@ -417,53 +497,30 @@ function smallWeights(c: VaeConfig, we: Float32Array, be: Float32Array, wd1t: Fl
     be,
     wd1ext: tf.tensor2d(ext, [H + 1, L + 1]),
     wd1pad: tf.tensor2d(transposeArray(ext, H + 1, L + 1, L), [L, H + 1]),
+    wd2t,
   };
-}
-
-/** JS column gather/scatter for the paths without the wasm kernels. */
-function gatherColsJs(src: Float32Array, rows: number, cols: number, idx: Int32Array): Float32Array {
-  const k = idx.length;
-  const out = new Float32Array(rows * k);
-  for (let r = 0; r < rows; r++) for (let t = 0; t < k; t++) out[r * k + t] = src[r * cols + idx[t]];
-  return out;
-}
-
-function scatterColsJs(src: ArrayLike<number>, rows: number, cols: number, idx: Int32Array): Float32Array {
-  const k = idx.length;
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let t = 0; t < k; t++) out[r * cols + idx[t]] = src[r * k + t];
-  return out;
 }
 
 /**
  * Gradients of the batch's mean loss mean_b(KL_b − rec_b) with respect to every weight
  * (canonical layout), and the mean rec and KL, from the hand-derived backward pass — the same
- * code the trainer runs. For checking it against autodiff.
+ * code the trainer runs (with the first layer in JS). For checking it against autodiff.
  */
-export function vaeAnalyticGradients(
-  vae: Vae,
-  x: Float32Array,
-  epsSeed: number,
-  options: { skipZeroPixels?: boolean } = {},
-): { grads: VaeWeightArrays; rec: number; kl: number } {
+export function vaeAnalyticGradients(vae: Vae, x: Float32Array, epsSeed: number): { grads: VaeWeightArrays; rec: number; kl: number } {
   const c = vae.config;
   const { inputDim: D, hiddenDim: H, latentDim: L } = c;
   const B = x.length / D;
   const blocks = packVaeWeights(c, canonicalWeights(vae));
   const sp = sparseImages({ x, n: B, labels: new Int32Array(B), indices: new Int32Array(B) }, D);
-  const batch = assembleBatch(sp, Int32Array.from({ length: B }, (_, i) => i), D, drawEps(B, L, epsSeed), options.skipZeroPixels ?? true);
+  const batch = assembleBatch(sp, Int32Array.from({ length: B }, (_, i) => i), D, drawEps(B, L, epsSeed));
   let packed: Float32Array[] = [];
   let rec = NaN, kl = NaN;
   tf.tidy(() => {
-    const p: StepWeights = {
-      ...smallWeights(c, blocks[1], blocks[2], blocks[3]),
-      w1t: tf.tensor2d(gatherColsJs(blocks[0], H, D + 1, batch.active), [H, batch.active.length]),
-      wd2t: tf.tensor2d(blocks[4], [D, H + 1]),
-    };
-    const r = forwardBackward(c, p, batch, wasmHeap());
-    packed = r.grads.map((g, i) => {
-      const v = g instanceof Float32Array ? g : (g.dataSync() as Float32Array);
-      const a = i === 0 ? scatterColsJs(v, H, D + 1, batch.active) : Float32Array.from(v);
+    const p = stepWeights(c, blocks[1], blocks[2], blocks[3], tf.tensor2d(blocks[4], [D, H + 1]));
+    const heap = wasmHeap();
+    const r = forwardBackward(c, p, firstLayerJs(c, () => blocks[0]), batch, heap, heap ? wasmKernels(heap.memory) : null);
+    packed = r.grads.map((g) => {
+      const a = Float32Array.from(g instanceof Float32Array ? g : (g.dataSync() as Float32Array));
       for (let j = 0; j < a.length; j++) a[j] /= B;
       return a;
     });
@@ -476,64 +533,57 @@ export function vaeAnalyticGradients(
 /**
  * A trainer with the hand-derived gradient and packed Adam (learning rate `learningRate`,
  * default 1e-3; tfjs's defaults otherwise). The VAE's variables are updated by `syncWeights()`
- * (trainVae calls it after every epoch), not after every step. `skipZeroPixels` (default true):
- * see `assembleBatch`.
+ * (trainVae calls it after every epoch), not after every step. `useWasm: false` keeps the
+ * optimizer and the first layer in JS even on the wasm backend (for tests).
  */
 export function createAnalyticVaeTrainer(
   vae: Vae,
   train: DigitSet,
-  options: { learningRate?: number; useWasm?: boolean; skipZeroPixels?: boolean } = {},
+  options: { learningRate?: number; useWasm?: boolean } = {},
 ): VaeTrainer {
   const c = vae.config;
   const { inputDim: D, hiddenDim: H, latentDim: L } = c;
-  const skipZeroPixels = options.skipZeroPixels ?? true;
   const adam = new PackedAdam(packVaeWeights(c, canonicalWeights(vae)), {
     learningRate: options.learningRate ?? 1e-3,
     useWasm: options.useWasm,
   });
+  adam.onKernel = (ms) => {
+    if (timing.ownKernelsMs) timing.ownKernelsMs.adam = (timing.ownKernelsMs.adam ?? 0) + ms;
+  };
   const heap = adam.usesWasm ? wasmHeap() : null;
-  const kernels = heap ? wasmKernels(heap.memory) : null;
-  // The active-column indices of a batch, on the heap for gatherCols/scatterCols.
-  const idxPtr = heap ? heap.malloc(4 * (D + 1)) : 0;
-  const sp = sparseImages(train, D);
   const timing: VaeTrainerTiming = { steps: 0, gradientMs: 0, updateMs: 0, readMs: 0 };
+  const kernels = heap ? timedKernels(wasmKernels(heap.memory), (timing.ownKernelsMs = {})) : null;
+  // A heap buffer for the batch's index arrays, grown when a batch needs more.
+  let scratchPtr = 0, scratchBytes = 0;
+  const scratch = (bytes: number): number => {
+    if (bytes > scratchBytes) {
+      if (scratchPtr) heap!.free(scratchPtr);
+      scratchBytes = Math.max(bytes, 2 * scratchBytes);
+      scratchPtr = heap!.malloc(scratchBytes);
+    }
+    return scratchPtr;
+  };
+  const first = heap && kernels && H % 4 === 0
+    ? firstLayerWasm(c, heap, kernels, () => adam.heapOffset(0)!, scratch)
+    : firstLayerJs(c, () => adam.read(0));
+  const sp = sparseImages(train, D);
   let dirty = false;
   let disposed = false;
-  const work: Partial<BatchArrays> = {};
   return {
     timing,
     step(rows: Int32Array, epsSeed: number): { rec: number; kl: number } {
       if (disposed) throw new Error("VaeTrainer: used after dispose()");
       const t0 = performance.now();
       const B = rows.length;
-      const batch = assembleBatch(sp, rows, D, drawEps(B, L, epsSeed), skipZeroPixels, work);
-      const k = batch.active.length;
+      const batch = assembleBatch(sp, rows, D, drawEps(B, L, epsSeed));
       const readHeap = wasmHeap();
       let t1 = t0;
       let recSum = NaN, klSum = NaN;
       tf.tidy(() => {
-        let w1t: tf.Tensor2D;
-        if (heap && kernels) {
-          new Int32Array(heap.f32().buffer, idxPtr, k).set(batch.active);
-          w1t = heap.empty([H, k]) as tf.Tensor2D;
-          kernels.gatherCols(adam.heapOffset(0)!, heap.offset(w1t), H, D + 1, idxPtr, k);
-        } else {
-          w1t = tf.tensor2d(gatherColsJs(adam.read(0), H, D + 1, batch.active), [H, k]);
-        }
-        const p: StepWeights = { ...smallWeights(c, adam.read(1), adam.read(2), adam.read(3)), w1t, wd2t: adam.tensor(4, [D, H + 1]) as tf.Tensor2D };
-        const r = forwardBackward(c, p, batch, readHeap);
-        let g0: tf.Tensor | Float32Array;
-        if (heap && kernels) {
-          const full = heap.empty([H, D + 1]);
-          const off = heap.offset(full);
-          heap.f32().fill(0, off / 4, off / 4 + H * (D + 1));
-          kernels.scatterCols(heap.offset(r.grads[0] as tf.Tensor), off, H, D + 1, idxPtr, k);
-          g0 = full;
-        } else {
-          g0 = scatterColsJs((r.grads[0] as tf.Tensor).dataSync(), H, D + 1, batch.active);
-        }
+        const p = stepWeights(c, adam.read(1), adam.read(2), adam.read(3), adam.tensor(4, [D, H + 1]) as tf.Tensor2D);
+        const r = forwardBackward(c, p, first, batch, readHeap, readHeap ? kernels ?? wasmKernels(readHeap.memory) : null);
         t1 = performance.now();
-        adam.step([g0, r.grads[1], r.grads[2], r.grads[3], r.grads[4]], 1 / B);
+        adam.step(r.grads, 1 / B);
         recSum = r.recSum;
         klSum = r.klSum;
       });
@@ -557,7 +607,7 @@ export function createAnalyticVaeTrainer(
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      if (heap) heap.free(idxPtr);
+      if (heap && scratchPtr) heap.free(scratchPtr);
       adam.dispose();
     },
   };

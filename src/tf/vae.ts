@@ -265,11 +265,6 @@ export interface TrainVaeOptions {
    * tfjs's `variableGrads`. Same loss, same ε draws, same Adam update.
    */
   gradient?: VaeGradientMode;
-  /**
-   * With the analytic gradient: the first layer skips the pixels that are zero in every image of
-   * the batch (exact; default true). Off only to measure what it saves.
-   */
-  skipZeroPixels?: boolean;
   /** Importance-weighted test bounds computed after each epoch (e.g. [1, 5, 50]; default none). */
   iwaeKs?: number[];
   /** Compute them every this many epochs, and always after the last (default 1). */
@@ -363,11 +358,9 @@ export type VaeGradientMode = "analytic" | "autodiff";
 export function createVaeTrainer(
   vae: Vae,
   train: DigitSet,
-  options: { learningRate?: number; transposeTrick?: boolean; gradient?: VaeGradientMode; skipZeroPixels?: boolean } = {},
+  options: { learningRate?: number; transposeTrick?: boolean; gradient?: VaeGradientMode } = {},
 ): VaeTrainer {
-  if ((options.gradient ?? "analytic") === "analytic") {
-    return createAnalyticVaeTrainer(vae, train, { learningRate: options.learningRate, skipZeroPixels: options.skipZeroPixels });
-  }
+  if ((options.gradient ?? "analytic") === "analytic") return createAnalyticVaeTrainer(vae, train, { learningRate: options.learningRate });
   const trick = options.transposeTrick ?? defaultTransposeTrick();
   const varList = VAE_WEIGHT_NAMES.map((n) => vae.weights[n]);
   const optimizer = new FusedAdam(varList, options.learningRate ?? 1e-3);
@@ -429,7 +422,7 @@ export async function trainVae(
   const iwaeKs = options.iwaeKs ?? [];
   const iwaeEvery = options.iwaeEvery ?? 1;
   const gradient = options.gradient ?? "analytic";
-  const trainer = createVaeTrainer(vae, train, { learningRate: options.learningRate, transposeTrick: trick, gradient, skipZeroPixels: options.skipZeroPixels });
+  const trainer = createVaeTrainer(vae, train, { learningRate: options.learningRate, transposeTrick: trick, gradient });
   const stepsPerEpoch = Math.ceil(train.n / bs);
   const history: VaeEpochStats[] = [];
   try {

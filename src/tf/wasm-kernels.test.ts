@@ -37,20 +37,48 @@ test("bernoulli: s − x, and Σ log Bernoulli(x | sigmoid(l)) against log1p/exp
   for (let j = 0; j < n; j++) assert.equal(f[d + j], Math.fround(f[s + j] - f[x + j]), `∂ at ${j}`);
 });
 
-test("gatherCols / scatterCols move exactly the chosen columns (7×13 matrix, 5 columns)", () => {
-  const memory = new WebAssembly.Memory({ initial: 1 });
+test("sparseRows: compressed rows times a dense matrix, with and without ReLU, against a float64 loop (tolerance: float32 sums)", () => {
+  const memory = new WebAssembly.Memory({ initial: 4 });
   const k = wasmKernels(memory)!;
+  const rng = createRng(9);
+  const H = 12, srcRows = 9;
+  // Output rows 3, 0, 5 with 6, 0 and 9 nonzeros (exercises the four-at-a-time loop, its remainder, and an empty row).
+  const dstRows = [3, 0, 5];
+  const counts = [6, 0, 9];
+  const start = [0];
+  for (const c of counts) start.push(start[start.length - 1] + c);
+  const nnz = start[start.length - 1];
+  const idx = Array.from({ length: nnz }, () => Math.floor(rng.uniform() * srcRows));
+  const val = Array.from({ length: nnz }, () => Math.fround(rng.normal()));
+  const src = Array.from({ length: srcRows * H }, () => Math.fround(rng.normal()));
   const f = new Float32Array(memory.buffer);
   const i32 = new Int32Array(memory.buffer);
-  const rows = 7, cols = 13, idx = [0, 2, 3, 9, 12];
-  const [src, narrow, idxAt, wide] = [0, 200, 400, 600];
-  for (let i = 0; i < rows * cols; i++) f[src + i] = i + 0.5;
-  idx.forEach((v, t) => (i32[idxAt + t] = v));
-  k.gatherCols(4 * src, 4 * narrow, rows, cols, 4 * idxAt, idx.length);
-  for (let r = 0; r < rows; r++) idx.forEach((c, t) => assert.equal(f[narrow + r * idx.length + t], r * cols + c + 0.5, `gather (${r}, ${c})`));
-  f.fill(-1, wide, wide + rows * cols);
-  k.scatterCols(4 * narrow, 4 * wide, rows, cols, 4 * idxAt, idx.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) assert.equal(f[wide + r * cols + c], idx.includes(c) ? r * cols + c + 0.5 : -1, `scatter (${r}, ${c})`);
+  const [SRC, DST, ROWS, START, IDX, VAL] = [0, 1000, 2000, 2100, 2200, 2400];
+  f.set(src, SRC);
+  i32.set(dstRows, ROWS);
+  i32.set(start, START);
+  i32.set(idx, IDX);
+  f.set(val, VAL);
+  for (const relu of [0, 1]) {
+    f.fill(-7, DST, DST + 6 * H);
+    k.sparseRows(4 * DST, 4 * ROWS, 4 * START, 4 * IDX, 4 * VAL, 4 * SRC, dstRows.length, H / 4, relu);
+    for (let r = 0; r < 6; r++) {
+      const at = dstRows.indexOf(r);
+      for (let h = 0; h < H; h++) {
+        const got = f[DST + r * H + h];
+        if (at < 0) {
+          assert.equal(got, -7, `row ${r} is not an output row and stays as it was`);
+          continue;
+        }
+        let ref = 0, abs = 0;
+        for (let q = start[at]; q < start[at + 1]; q++) {
+          ref += val[q] * src[idx[q] * H + h];
+          abs += Math.abs(val[q] * src[idx[q] * H + h]);
+        }
+        if (relu) ref = Math.max(ref, 0);
+        const tol = counts[at] * 2 ** -23 * abs;
+        assert.ok(Math.abs(got - ref) <= tol, `relu ${relu}, row ${r}, column ${h}: ${got} vs ${ref}`);
+      }
+    }
   }
 });
