@@ -12,11 +12,16 @@
  * `prefer` (or the environment variable `ELBO_LAB_BACKEND`) puts one backend first; the rest
  * of the order is kept as fallbacks.
  *
+ * `threads` (or `ELBO_LAB_WASM_THREADS`) > 1 runs the wasm backend on tfjs's threaded SIMD build
+ * (see `wasm-threads.ts`; tfjs itself never uses it in Node). Off by default: see
+ * bench/VAE-PROFILE.md for what it gains and costs on this project's 2-core machines.
+ *
  * @example
  * const name = await initBackend();          // "wasm" on a machine without tfjs-node
  * console.log(`TensorFlow.js backend: ${backendName()}`);
  */
 import * as tf from "@tensorflow/tfjs";
+import { registerSingleThreadedWasm, registerThreadedWasm } from "./wasm-threads";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -29,6 +34,12 @@ export interface InitBackendOptions {
   exclude?: BackendName[];
   /** Where warnings go (default `console.warn`). */
   warn?: (message: string) => void;
+  /**
+   * XNNPACK threads of the wasm backend (default `process.env.ELBO_LAB_WASM_THREADS`, else 1).
+   * Above 1 the threaded build is loaded; capped at the number of CPUs. Changing it replaces the
+   * wasm backend, and its tensors are lost.
+   */
+  threads?: number;
 }
 
 let chosen: BackendName | null = null;
@@ -70,8 +81,14 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const order: BackendName[] = prefer
     ? [prefer, ...BACKEND_ORDER.filter((b) => b !== prefer)]
     : [...BACKEND_ORDER];
+  const envThreads = typeof process !== "undefined" ? Number(process.env?.ELBO_LAB_WASM_THREADS) : NaN;
+  const threads = options.threads ?? (Number.isInteger(envThreads) && envThreads >= 1 ? envThreads : 1);
   for (const name of order) {
     if (options.exclude?.includes(name) || !loadBackend(name)) continue;
+    if (name === "wasm") {
+      if (threads > 1) registerThreadedWasm(threads);
+      else registerSingleThreadedWasm();
+    }
     let ok = false;
     try {
       ok = await tf.setBackend(name);

@@ -10,4 +10,5 @@ export * from "./mnist";
 export * from "./vae";
 export * from "./vae-trainer";
 export { PackedAdam, type AdamOptions } from "./adam";
+export { wasmThreadsCount } from "./wasm-threads";
 export * as tfRandom from "./rng";
