@@ -47,7 +47,7 @@ import { PackedAdam } from "./adam";
 import type { DigitSet } from "./mnist";
 import type { Vae, VaeConfig, VaeWeightName } from "./vae";
 import { readFloat32, wasmHeap, type WasmHeap } from "./wasm-heap";
-import { BERNOULLI_CHUNK, wasmKernels, type WasmKernels } from "./wasm-kernels";
+import { BERNOULLI_CHUNK, bernoulliProducts, wasmKernels, type WasmKernels } from "./wasm-kernels";
 
 /** Milliseconds spent in each phase of the steps taken so far (for profiling). */
 export interface VaeTrainerTiming {
@@ -231,21 +231,21 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
   }
 
   // Decoder, feature-major: h₂ᵀ (with its ones row, [H+1, B]) = relu(W_d1ext·zᵀ), logitsᵀ = W_d2ᵀ·h₂ᵀ + b_d2, s = sigmoid(logits).
-  const h2T = tf.relu(tf.matMul(p.wd1ext, tf.tensor2d(zta, [L + 1, B])));
+  const h2T = tf.relu(tf.matMul(p.wd1ext, tf.tensor2d(zta, [L + 1, B]))) as tf.Tensor2D;
   const lT = tf.matMul(p.wd2t, h2T); // [D, B]
   const sT = tf.sigmoid(lT);
 
   // ∂J/∂lᵀ = s − x, and Σ_b log p(x_b|z_b) = Σ x·l − relu(l) + log max(s, 1 − s) in float64.
   let dlT: tf.Tensor;
   let recSum = 0;
-  if (heap && kernels) {
-    const n = D * B;
-    const chunks = Math.floor(n / BERNOULLI_CHUNK) + 1;
+  if (heap && kernels && (D * B) % 4 === 0) {
+    const n4 = (D * B) / 4;
+    const count = bernoulliProducts(n4);
     const xTt = tf.tensor2d(xT, [D, B]);
     dlT = heap.empty([D, B]);
-    const prods = heap.malloc(8 * chunks);
-    recSum = kernels.bernoulli(heap.offset(lT), heap.offset(sT), heap.offset(xTt), heap.offset(dlT), n, prods);
-    for (const q of new Float64Array(heap.f32().buffer, prods, chunks)) recSum += Math.log(q);
+    const prods = heap.malloc(8 * count);
+    recSum = kernels.bernoulli(heap.offset(lT), heap.offset(sT), heap.offset(xTt), heap.offset(dlT), n4, prods);
+    for (const q of new Float64Array(heap.memory.buffer, prods, count)) recSum += Math.log(q);
     heap.free(prods);
   } else {
     dlT = tf.sub(sT, tf.tensor2d(xT, [D, B]));
@@ -269,8 +269,15 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
   // carried along rather than sliced off: it meets only W_d1pad's zero column and the extra
   // row of ∂W_d1ext, which is dropped.
   const H = c.hiddenDim;
-  const gWd2t = tf.matMul(dlT, tf.transpose(h2T)); // [D, H+1] = ∂lᵀ·[h₂, 1]
-  const da2T = tf.mul(tf.matMul(tf.transpose(p.wd2t), dlT), tf.step(h2T)); // [H+1, B]
+  const transpose = (t: tf.Tensor2D): tf.Tensor2D => {
+    if (!heap || !kernels) return tf.transpose(t);
+    const [rows, cols] = t.shape;
+    const out = heap.empty([cols, rows]) as tf.Tensor2D;
+    kernels.transpose(heap.offset(t), heap.offset(out), rows, cols);
+    return out;
+  };
+  const gWd2t = tf.matMul(dlT, transpose(h2T)); // [D, H+1] = ∂lᵀ·[h₂, 1]
+  const da2T = tf.mul(tf.matMul(transpose(p.wd2t), dlT), tf.step(h2T)); // [H+1, B]
   const gWd1t = tf.slice(tf.matMul(da2T, tf.tensor2d(za, [B, L + 1])), [0, 0], [H, L + 1]); // [H, L+1]
   const dzT = tf.matMul(p.wd1pad, da2T); // [L, B]
 
@@ -296,7 +303,7 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
 
   // Encoder backward.
   const dEt = tf.tensor2d(dE, [B, L2]);
-  const gWe = tf.matMul(tf.transpose(h1), dEt); // [H, 2L]
+  const gWe = tf.matMul(transpose(h1), dEt); // [H, 2L]
   const da1 = tf.mul(tf.matMul(dEt, p.weT), tf.step(h1)) as tf.Tensor2D; // [B, H]
   const gW1 = first.backward(batch, da1); // [D+1, H]
   return { grads: [gW1, gWe, gBe, gWd1t, gWd2t], recSum, klSum };
@@ -468,6 +475,7 @@ function timedKernels(k: WasmKernels | null, ms: Record<string, number>): WasmKe
     adam: k.adam,
     bernoulli: time("bernoulli", k.bernoulli),
     sparseRows: (...a: Parameters<WasmKernels["sparseRows"]>) => time(a[8] ? "sparseRows (first layer)" : "sparseRows (first layer gradient)", k.sparseRows)(...a),
+    transpose: time("transpose", k.transpose),
   };
 }
 

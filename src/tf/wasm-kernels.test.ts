@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BERNOULLI_CHUNK, wasmKernels, wasmKernelsModuleBytes } from "./wasm-kernels";
+import { BERNOULLI_CHUNK, bernoulliProducts, wasmKernels, wasmKernelsModuleBytes } from "./wasm-kernels";
 import { createRng } from "./rng";
 
 test("the hand-assembled module validates, for an ordinary and a shared memory", () => {
@@ -15,7 +15,8 @@ test("bernoulli: s − x, and Σ log Bernoulli(x | sigmoid(l)) against log1p/exp
   const rng = createRng(4);
   // Logits up to ±60 (s rounds to 0 or 1 in float32 there), binary and fractional x, a length
   // that is not a multiple of the chunk.
-  const n = 3 * BERNOULLI_CHUNK + 77;
+  const n4 = 3 * (BERNOULLI_CHUNK / 4) + 19;
+  const n = 4 * n4;
   const f = new Float32Array(memory.buffer);
   const [l, s, x, d] = [0, n, 2 * n, 3 * n];
   const prods = 4 * n * 4;
@@ -29,10 +30,12 @@ test("bernoulli: s − x, and Σ log Bernoulli(x | sigmoid(l)) against log1p/exp
     const lj = f[l + j];
     expected += f[x + j] * lj - (Math.max(lj, 0) + Math.log1p(Math.exp(-Math.abs(lj))));
   }
-  let got = k!.bernoulli(4 * l, 4 * s, 4 * x, 4 * d, n, prods);
-  for (const p of new Float64Array(memory.buffer, prods, Math.floor(n / BERNOULLI_CHUNK) + 1)) got += Math.log(p);
-  // s is float32: each log max(s, 1 − s) may be off by about its rounding, 2⁻²⁴ relative ≤ 2⁻²³ absolute.
-  const tol = n * 2 ** -23;
+  let got = k!.bernoulli(4 * l, 4 * s, 4 * x, 4 * d, n4, prods);
+  for (const p of new Float64Array(memory.buffer, prods, bernoulliProducts(n4))) got += Math.log(p);
+  // s is float32: each log max(s, 1 − s) may be off by about its rounding, 2⁻²⁴ relative ≤ 2⁻²³
+  // absolute; x·l is rounded to float32 once for the fractional x.
+  let tol = n * 2 ** -23;
+  for (let j = 0; j < n; j += 7) tol += Math.abs(f[x + j] * f[l + j]) * 2 ** -24;
   assert.ok(Math.abs(got - expected) <= tol, `got ${got}, expected ${expected}, tolerance ${tol}`);
   for (let j = 0; j < n; j++) assert.equal(f[d + j], Math.fround(f[s + j] - f[x + j]), `∂ at ${j}`);
 });
@@ -80,5 +83,18 @@ test("sparseRows: compressed rows times a dense matrix, with and without ReLU, a
         assert.ok(Math.abs(got - ref) <= tol, `relu ${relu}, row ${r}, column ${h}: ${got} vs ${ref}`);
       }
     }
+  }
+});
+
+test("transpose: exact for sizes with and without a remainder mod 4", () => {
+  const memory = new WebAssembly.Memory({ initial: 48 }); // 3 MB: two 784×401 float32 matrices
+  const k = wasmKernels(memory)!;
+  const f = new Float32Array(memory.buffer);
+  for (const [R, C] of [[8, 12], [7, 13], [784, 401], [1, 5], [5, 1]]) {
+    const src = 0, dst = R * C + 16;
+    for (let i = 0; i < R * C; i++) f[src + i] = i + 0.25;
+    f.fill(-1, dst, dst + R * C);
+    k.transpose(4 * src, 4 * dst, R, C);
+    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) if (f[dst + c * R + r] !== r * C + c + 0.25) assert.fail(`${R}×${C}: (${r}, ${c}) → ${f[dst + c * R + r]}`);
   }
 });
