@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     "Written by bench/reference/vae_tfjs.ts and bench/reference/vae_torch.py.";
   doc.tfjs = {
     backend,
+    gradient: runs[0].result.gradient,
     transposeTrick: runs[0].result.transposeTrick,
     epochs,
     date: new Date().toISOString(),
