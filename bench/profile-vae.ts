@@ -2,7 +2,7 @@
  * Per-kernel profile of the VAE training step (784-400-20-400-784, batch 128, Adam) on a tfjs
  * backend: where a step's time goes.
  *
- *   npm run bench:profile-vae -- [--label current] [--backend wasm] [--steps 20] [--rounds 3] [--gradient analytic|autodiff] [--micro]
+ *   npm run bench:profile-vae -- [--label current] [--backend wasm] [--steps 20] [--rounds 3] [--warmup 60] [--gradient analytic|autodiff] [--micro]
  *
  * 1. Wall time: `rounds` blocks of `steps` steps of `createVaeTrainer` (the inner loop of
  *    `trainVae`, same code) after a warm-up, without the profiler; median ms per step, and the
@@ -83,9 +83,12 @@ function stepper(trainer: VaeTrainer, n: number, seed: number, batch: number): (
   };
 }
 
+/** HEAD's short hash, with "-dirty" when the code measured here (src/tf, bench) has uncommitted changes. */
 function gitCommit(root: string): string {
-  const r = spawnSync("git", ["describe", "--always", "--dirty"], { cwd: root, encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : "unknown";
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
+  if (head.status !== 0) return "unknown";
+  const st = spawnSync("git", ["status", "--porcelain", "--", "src/tf", "bench/profile-vae.ts", "bench/cases"], { cwd: root, encoding: "utf8" });
+  return head.stdout.trim() + (st.stdout.trim() ? "-dirty" : "");
 }
 
 function fmt(x: number, digits: number): string {
@@ -242,7 +245,7 @@ async function main(): Promise<void> {
   const label = arg("label", "current");
   const steps = Number(arg("steps", "20"));
   const rounds = Number(arg("rounds", "3"));
-  const warmup = Number(arg("warmup", "5"));
+  const warmup = Number(arg("warmup", "60")); // V8 tiers the step up over its first ~60 runs
   const batch = Number(arg("batch", "128"));
   const loadBefore = os.loadavg()[0].toFixed(2);
   const backend = await initBackend({ prefer: arg("backend", "wasm") as BackendName });
