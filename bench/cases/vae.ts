@@ -5,18 +5,23 @@
  *   node dist/bench/cases/vae.js '{"backend":"wasm","epochs":3}'
  *   node dist/bench/cases/vae.js '{"backend":"cpu","steps":4}'     # a few steps, extrapolated
  *   node dist/bench/cases/vae.js '{"backend":"wasm","epochs":1,"gradient":"autodiff"}'   # tfjs autodiff step
+ *   node dist/bench/cases/vae.js '{"backend":"wasm","epochs":2,"firstLayer":"dense"}'    # dense first layer
  *
  * Full mode: a short warm-up on another VAE, then `epochs` epochs of the 8000 training images;
  * per epoch the training seconds (evaluation excluded), images/s, train ELBO, RSS and the
  * tensor count (flat across epochs if nothing leaks). Step mode (`steps` > 0): times that many
  * steps after one warm-up step and extrapolates to an epoch — for the slow `cpu` backend.
  * `gradient`: "analytic" (default, the hand-derived backward pass) or "autodiff" (tfjs
- * `variableGrads`, the step before the analytic one existed) — for A/B runs.
+ * `variableGrads`, the step before the analytic one existed) — for A/B runs. `firstLayer`:
+ * "sparse" (default) or "dense", the analytic step's first layer (dense as PyTorch computes it,
+ * for a like-for-like comparison); not passed with "autodiff" unless given explicitly (that
+ * step is always dense, and trainVae then rejects it). The JSON echoes both, `firstLayer` as
+ * trainVae reports it ("dense" for autodiff).
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type BackendName } from "../../src/tf/backend";
 import { loadMnistSplit, type DigitSet } from "../../src/tf/mnist";
-import { createVae, trainVae, type VaeGradientMode } from "../../src/tf/vae";
+import { createVae, trainVae, type VaeFirstLayer, type VaeGradientMode } from "../../src/tf/vae";
 import { childArgs, emit, maxRssMb, median } from "../lib";
 
 function head(set: DigitSet, n: number): DigitSet {
@@ -24,8 +29,11 @@ function head(set: DigitSet, n: number): DigitSet {
 }
 
 async function main(): Promise<void> {
-  const a = childArgs({ backend: "" as BackendName | "", epochs: 3, steps: 0, limitTrain: 0, warmupSteps: 3, seed: 1, gradient: "analytic" as VaeGradientMode });
+  const a = childArgs({ backend: "" as BackendName | "", epochs: 3, steps: 0, limitTrain: 0, warmupSteps: 3, seed: 1, gradient: "analytic" as VaeGradientMode, firstLayer: "sparse" as VaeFirstLayer });
   const { gradient } = a;
+  // The default "sparse" is for the analytic step; with autodiff only an explicit value is passed on (and rejected).
+  const givenFirstLayer = process.argv[2] ? "firstLayer" in (JSON.parse(process.argv[2]) as object) : false;
+  const firstLayer = gradient === "analytic" || givenFirstLayer ? a.firstLayer : undefined;
   const backend = await initBackend(a.backend ? { prefer: a.backend } : {});
   const split = loadMnistSplit();
   const train = a.limitTrain ? head(split.train, a.limitTrain) : split.train;
@@ -34,19 +42,20 @@ async function main(): Promise<void> {
 
   // Warm-up: a throwaway VAE, so the measured one starts from the same seeded weights.
   const warm = createVae({ seed: 99 });
-  await trainVae(warm, { train: head(train, 128 * Math.max(1, a.warmupSteps)), test: head(test, 16) }, { epochs: 1, gradient });
+  await trainVae(warm, { train: head(train, 128 * Math.max(1, a.warmupSteps)), test: head(test, 16) }, { epochs: 1, gradient, firstLayer });
   warm.dispose();
 
   if (a.steps > 0) {
     const vae = createVae({ seed: a.seed });
     const ms: number[] = [];
-    await trainVae(vae, { train: head(train, 128 * (a.steps + 1)), test: head(test, 16) }, { epochs: 1, gradient, onStep: (s) => ms.push(s.ms) });
+    const r = await trainVae(vae, { train: head(train, 128 * (a.steps + 1)), test: head(test, 16) }, { epochs: 1, gradient, firstLayer, onStep: (s) => ms.push(s.ms) });
     vae.dispose();
     const msPerStep = median(ms.slice(1));
     const seconds = (msPerStep * stepsPerEpoch) / 1000;
     emit({
       backend,
       gradient,
+      firstLayer: r.firstLayer,
       mode: "extrapolated",
       stepsTimed: ms.length - 1,
       images: train.n,
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
     epochs: a.epochs,
     seed: a.seed + 1,
     gradient,
+    firstLayer,
     onEpoch: (s) => {
       epochs.push({
         epoch: s.epoch,
@@ -77,7 +87,7 @@ async function main(): Promise<void> {
     },
   });
   vae.dispose();
-  emit({ backend: r.backend, transposeTrick: r.transposeTrick, gradient: r.gradient, mode: "epochs", images: train.n, epochs, maxRssMb: maxRssMb() });
+  emit({ backend: r.backend, transposeTrick: r.transposeTrick, gradient: r.gradient, firstLayer: r.firstLayer, mode: "epochs", images: train.n, epochs, maxRssMb: maxRssMb() });
 }
 
 main().catch((e) => {

@@ -113,3 +113,92 @@ test("analytic and autodiff training follow the same path (2 epochs, same seeds;
     assert.ok(Math.abs(out.analytic[i] - out.autodiff[i]) < 0.05, `analytic ${out.analytic} vs autodiff ${out.autodiff}`);
   }
 });
+
+// Dense against sparse first layer. Both sum the same float32 products — x is 0/1, so every
+// x·w is exact, and the dense product's extra terms are exact zeros — only in another order
+// (the cpu backend's matMul sums in blocks; XNNPACK, like our sparse loops, in order of the
+// pixel or image index, and on wasm the two agree bit for bit in our runs). A float32 sum of
+// n ≤ 785 terms reordered moves by about √n·2⁻²⁴ ≈ 2e-6 of its absolute sum, typically far less;
+// measured differences on cpu: ≤ 3.4e-7 of each weight's largest gradient, ≤ 5e-8 relative in
+// rec and KL (summed in float64). Tolerances: 1e-5 of each weight's largest |gradient| (as for
+// autodiff above) and 1e-6 relative for rec and KL, ~20× the measured worst case.
+for (const backend of ["wasm", "cpu"] as const) {
+  test(`dense first layer = sparse first layer: same loss and gradients from the same weights and batch (${backend}; float32 tolerance 1e-5 of each weight's largest gradient, 1e-6 relative in rec and KL)`, async () => {
+    await initBackend({ prefer: backend });
+    const before = tf.memory().numTensors;
+    for (const [seed, B] of [[4, 48], [5, 128]] as const) {
+      const vae = createVae({ seed });
+      const x = data.train.x.slice(0, B * 784);
+      const sparse = vaeAnalyticGradients(vae, x, 1234 + seed, { firstLayer: "sparse" });
+      const dense = vaeAnalyticGradients(vae, x, 1234 + seed, { firstLayer: "dense" });
+      assert.ok(Math.abs(dense.rec - sparse.rec) <= 1e-6 * Math.abs(sparse.rec), `rec ${dense.rec} vs ${sparse.rec}`);
+      assert.ok(Math.abs(dense.kl - sparse.kl) <= 1e-6 * Math.abs(sparse.kl), `KL ${dense.kl} vs ${sparse.kl}`);
+      for (const n of VAE_WEIGHT_NAMES as readonly VaeWeightName[]) {
+        const ref = sparse.grads[n], got = dense.grads[n];
+        let scale = 0, worst = 0;
+        for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
+        for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+        assert.ok(scale > 0 && worst <= 1e-5 * scale, `${n} (seed ${seed}, B ${B}): largest |difference| ${worst}, largest |gradient| ${scale}`);
+      }
+      vae.dispose();
+    }
+    assert.equal(tf.memory().numTensors, before);
+    await initBackend({ prefer: "wasm" });
+  });
+}
+
+test("analytic trainer: dense and sparse first layer take the same steps (wasm kernels and JS path; float32 tolerance 1e-4), tensor count flat with dense", async () => {
+  await initBackend({ prefer: "wasm" });
+  for (const useWasm of [true, false]) {
+    const results: Record<string, number[]> = {};
+    for (const firstLayer of ["sparse", "dense"] as const) {
+      const vae = createVae({ seed: 12 });
+      const baseline = tf.memory().numTensors;
+      const trainer = createAnalyticVaeTrainer(vae, data.train, { useWasm, firstLayer });
+      const out: number[] = [];
+      const counts: number[] = [];
+      for (let s = 0; s < 4; s++) {
+        const r = trainer.step(Int32Array.from({ length: 96 }, (_, i) => (s * 96 + i) % data.train.n), 300 + s);
+        out.push(r.rec, r.kl);
+        counts.push(tf.memory().numTensors);
+      }
+      assert.deepEqual(counts, [baseline, baseline, baseline, baseline], `${firstLayer}, useWasm ${useWasm}: tensor counts`);
+      trainer.syncWeights();
+      for (const n of ["enc.w1", "enc.b1", "dec.w2"] as const) out.push(...Array.from(vae.weights[n].dataSync().subarray(0, 4000)));
+      trainer.dispose();
+      assert.equal(tf.memory().numTensors, baseline, `${firstLayer}, useWasm ${useWasm}: tensors left after dispose`);
+      vae.dispose();
+      results[firstLayer] = out;
+    }
+    // The first step's loss is from the same weights: float32 reordering only (1e-6, as above).
+    for (const i of [0, 1]) assert.ok(Math.abs(results.dense[i] - results.sparse[i]) <= 1e-6 * Math.abs(results.sparse[i]), `step 1 loss ${results.dense[i]} vs ${results.sparse[i]}`);
+    let worst = 0;
+    for (let i = 0; i < results.sparse.length; i++) worst = Math.max(worst, Math.abs(results.dense[i] - results.sparse[i]) / (1e-2 + Math.abs(results.sparse[i])));
+    assert.ok(worst < 1e-4, `useWasm ${useWasm}: largest relative difference ${worst}`);
+  }
+});
+
+test("trainVae firstLayer: dense follows the sparse path and is reported; bad values and autodiff rejected with the reason", async () => {
+  await initBackend({ prefer: "wasm" });
+  const small = { train: { ...data.train, x: data.train.x.subarray(0, 256 * 784), labels: data.train.labels.subarray(0, 256), indices: data.train.indices.subarray(0, 256), n: 256 }, test: data.test };
+  const elbo: Record<string, number[]> = {};
+  for (const firstLayer of [undefined, "dense"] as const) {
+    const vae = createVae({ seed: 8 });
+    const r = await trainVae(vae, small, { epochs: 1, seed: 9, firstLayer });
+    assert.equal(r.firstLayer, firstLayer ?? "sparse");
+    elbo[r.firstLayer] = [r.history[0].train.elbo, r.history[0].test.elbo];
+    vae.dispose();
+  }
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(elbo.dense[i] - elbo.sparse[i]) < 1e-3, `dense ${elbo.dense} vs sparse ${elbo.sparse}`);
+  const vae = createVae({ seed: 8 });
+  const before = tf.memory().numTensors;
+  await assert.rejects(trainVae(vae, small, { epochs: 1, firstLayer: "Dense" as never }), /trainVae: firstLayer must be "sparse" or "dense", got "Dense"/);
+  for (const firstLayer of ["sparse", "dense"] as const) {
+    await assert.rejects(trainVae(vae, small, { epochs: 1, gradient: "autodiff", firstLayer }), new RegExp(`firstLayer "${firstLayer}" applies only to gradient "analytic"; the "autodiff" step always computes the first layer dense`));
+  }
+  assert.throws(() => createAnalyticVaeTrainer(vae, small.train, { firstLayer: 1 as never }), /createAnalyticVaeTrainer: firstLayer must be "sparse" or "dense", got 1/);
+  assert.equal(tf.memory().numTensors, before);
+  const r = await trainVae(vae, small, { epochs: 1, gradient: "autodiff" });
+  assert.equal(r.firstLayer, "dense");
+  vae.dispose();
+});
