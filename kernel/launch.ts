@@ -78,16 +78,58 @@ function main(): void {
     return count;
   };
 
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { startKernel } = require("tslab/dist/main") as {
-    startKernel(opts: { configPath: string; enableFindLocal: boolean; jsKernel: boolean }): void;
-  };
-  startKernel({ configPath, enableFindLocal: false, jsKernel });
-  // tslab's own handlers only log (and would print each error a second time): ours replace them.
-  process.removeAllListeners("unhandledRejection");
-  process.removeAllListeners("uncaughtException");
+  // tslab's own handlers (which only log) are never installed: see start().
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onException);
+  start(configPath, jsKernel).catch((e: unknown) => {
+    process.stderr.write(`elbo-lab kernel: could not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
+
+interface TslabConverter {
+  close(): void;
+}
+
+/**
+ * tslab's `startKernel` (tslab/dist/main.js, 1.0.22) with one change of order: the sockets are
+ * bound first and the TypeScript converter is built after, while Jupyter's client connects.
+ * tslab builds the converter first (about 0.9 s here: it parses lib.es2022 and @types/node), so
+ * the client's sockets only found the kernel afterwards and, through ZeroMQ's reconnect interval
+ * and a status message published before its IOPub subscription was up, jupyter_client's
+ * `wait_for_ready` waited another 0.1–0.3 s. The kernel still answers `kernel_info` only once
+ * the converter is built (the build is synchronous), so "ready" means the same as before.
+ */
+async function start(configPath: string, jsKernel: boolean): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const { createConverter } = require("tslab/dist/converter") as { createConverter(o: { isJS: boolean; isBrowser: boolean }): TslabConverter };
+  const { createExecutor } = require("tslab/dist/executor") as {
+    createExecutor(root: string, convs: unknown, console: { log: (...a: unknown[]) => void; error: (...a: unknown[]) => void }): { interrupt(): void };
+  };
+  const jupyter = require("tslab/dist/jupyter") as {
+    ZmqServer: new (handler: unknown, configPath: string) => { init(): Promise<void> };
+    JupyterHandlerImpl: new (executor: unknown, jsKernel: boolean) => unknown;
+  };
+  /* eslint-enable @typescript-eslint/no-var-requires */
+  let node: TslabConverter | undefined;
+  let browser: TslabConverter | undefined;
+  const convs = {
+    get node(): TslabConverter {
+      return (node ??= createConverter({ isJS: jsKernel, isBrowser: false }));
+    },
+    get browser(): TslabConverter {
+      return (browser ??= createConverter({ isJS: jsKernel, isBrowser: true }));
+    },
+    close(): void {
+      node?.close();
+      browser?.close();
+    },
+  };
+  const executor = createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
+  const server = new jupyter.ZmqServer(new jupyter.JupyterHandlerImpl(executor, jsKernel), configPath);
+  process.on("SIGINT", () => executor.interrupt());
+  await server.init();
+  void convs.node; // build the converter now, with the sockets already listening
 }
 
 main();
