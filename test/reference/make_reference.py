@@ -57,19 +57,8 @@ def seed_state(seed):
 
 
 def xoshiro_outputs(seed, count):
-    s = seed_state(seed)
-    out = []
-    for _ in range(count):
-        result = imul(rotl(imul(s[1], 5), 7), 9)
-        t = (s[1] << 9) & M32
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 11)
-        out.append(result)
-    return out
+    stream = XoshiroStream(seed)
+    return [stream.next() for _ in range(count)]
 
 
 class XoshiroStream:
