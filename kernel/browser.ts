@@ -16,8 +16,6 @@
 import type { Browser } from "playwright-core";
 import { CHROMIUM_ARGS, findChromium } from "./chromium";
 
-export { CHROMIUM_ARGS, CHROMIUM_ENV, findChromium, type ChromiumLookup } from "./chromium";
-
 let shared: Promise<Browser> | null = null;
 let hooked = false;
 /** Milliseconds the last launch took (for reports). */

@@ -5,7 +5,8 @@
 import { strict as assert } from "node:assert";
 import { after, test } from "node:test";
 import { lineFigure, sweepFigure } from "../src/figures";
-import { closeBrowser, findChromium } from "./browser";
+import { closeBrowser } from "./browser";
+import { findChromium } from "./chromium";
 import { PLOTLY_MIME, resendPlotlyJs, show, showFigure } from "./display";
 import { setOutputSink, type DisplayMessage } from "./output";
 import { PLOTLY_JS_MARKER } from "./plotlyjs";

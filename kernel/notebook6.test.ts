@@ -11,7 +11,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { closeBrowser, findChromium, getBrowser } from "./browser";
+import { closeBrowser, getBrowser } from "./browser";
+import { findChromium } from "./chromium";
 import { findJupyterPython, projectRoot, writeKernelSpec } from "./jupyter";
 
 const root = projectRoot();

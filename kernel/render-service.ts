@@ -29,7 +29,7 @@ export interface RenderService {
   /** The environment entry for child processes: `{ ELBO_LAB_RENDER_SERVICE: socketPath }`. */
   env: Record<string, string>;
   /** Figures rendered so far, and requests refused or failed. */
-  stats(): { rendered: number; failed: number; busyMs: number };
+  stats(): { rendered: number; failed: number };
   /** Stops listening, closes the browser if this service started it, removes the socket. */
   close(): Promise<void>;
 }
@@ -92,7 +92,6 @@ export async function startRenderService(opts: RenderServiceOptions = {}): Promi
   const render = opts.render ?? ((fig: unknown, box: RenderSize) => local!.renderStaticLocally(fig, box));
   let rendered = 0;
   let failed = 0;
-  let busyMs = 0;
 
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/health") {
@@ -111,7 +110,6 @@ export async function startRenderService(opts: RenderServiceOptions = {}): Promi
     });
     req.on("end", () => {
       void (async () => {
-        const t0 = Date.now();
         try {
           if (size > MAX_BODY) throw new BadRequest(`render service: request of ${size} bytes exceeds the limit of ${MAX_BODY}`);
           const { figure, size: box } = parseRequest(Buffer.concat(chunks).toString("utf8"));
@@ -121,8 +119,6 @@ export async function startRenderService(opts: RenderServiceOptions = {}): Promi
         } catch (e) {
           failed++;
           reply(res, e instanceof BadRequest ? 400 : 500, { error: (e as Error).message });
-        } finally {
-          busyMs += Date.now() - t0;
         }
       })();
     });
@@ -139,7 +135,7 @@ export async function startRenderService(opts: RenderServiceOptions = {}): Promi
   return {
     socketPath,
     env: { [RENDER_SERVICE_ENV]: socketPath },
-    stats: () => ({ rendered, failed, busyMs }),
+    stats: () => ({ rendered, failed }),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -14,7 +14,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeBrowser, findChromium, getBrowser } from "../kernel/browser";
+import { closeBrowser, getBrowser } from "../kernel/browser";
+import { findChromium } from "../kernel/chromium";
 import { findJupyterPython, noJupyterMessage, projectRoot } from "../kernel/jupyter";
 import { prepareAssets } from "./export/assets";
 import { indexHtml, type IndexRow } from "./export/index-page";

@@ -287,7 +287,8 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
   const timingsFile = path.join(buildDir, "timings.json");
   const timings = readTimings(timingsFile);
   const mode = opts.smoke ? "smoke" : "full";
-  const order = scheduleOrder(opts.notebooks.map((nb) => timings[`${mode}:${buildName(nb, root)}`]));
+  const timingKeys = opts.notebooks.map((nb) => `${mode}:${buildName(nb, root)}`);
+  const order = scheduleOrder(timingKeys.map((k) => timings[k]));
   let next = 0;
   const worker = async () => {
     while (next < order.length) {
@@ -318,9 +319,9 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
   }
   Object.assign(merged, records);
   fs.writeFileSync(recordsFile, JSON.stringify(merged, null, 1) + "\n");
-  for (const r of results) {
-    if (r && r.status === "ok") timings[`${mode}:${buildName(path.resolve(root, r.notebook), root)}`] = Math.round(r.seconds * 10) / 10;
-  }
+  results.forEach((r, i) => {
+    if (r && r.status === "ok") timings[timingKeys[i]] = Math.round(r.seconds * 10) / 10;
+  });
   fs.writeFileSync(timingsFile, JSON.stringify(timings, null, 1) + "\n");
   return { results, records, wallSeconds: (Date.now() - t0) / 1000, interrupted };
 }
