@@ -21,6 +21,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { backendName, checkBackendChosen, ensureBackend } from "./backend";
+import { PackedAdam } from "./adam";
 import { dense } from "./matmul";
 import { createRng, permutation } from "./rng";
 import { createAnalyticVaeTrainer, parseVaeFirstLayer, type VaeFirstLayer, type VaeTrainer, type VaeTrainerTiming } from "./vae-trainer";
@@ -305,58 +306,6 @@ function limitSet(set: DigitSet, n: number): DigitSet {
   };
 }
 
-/**
- * Adam (Kingma & Ba 2015) with tfjs's `tf.train.adam` defaults (β₁ = 0.9, β₂ = 0.999,
- * ε = 1e−7) and the same update, w ← w − lr·m̂/(√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ),
- * fused into one loop per weight over float32 arrays kept in JS. tfjs's optimizer runs about
- * ten element-wise kernels per weight per step (a third of the VAE's step time on wasm outside
- * the matMuls); here each gradient is read once, updated in one pass and written back once.
- */
-class FusedAdam {
-  private readonly w: Float32Array[];
-  private readonly m: Float32Array[];
-  private readonly v: Float32Array[];
-  private t = 0;
-
-  constructor(
-    private readonly vars: tf.Variable[],
-    private readonly lr: number,
-    private readonly beta1 = 0.9,
-    private readonly beta2 = 0.999,
-    private readonly eps = 1e-7,
-  ) {
-    this.w = vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
-    this.m = vars.map((v) => new Float32Array(v.size));
-    this.v = vars.map((v) => new Float32Array(v.size));
-  }
-
-  /** One update from gradients in the order of the variables; writes the new weights to them. */
-  step(grads: tf.Tensor[]): void {
-    this.t++;
-    const { beta1: b1, beta2: b2, eps } = this;
-    const c1 = 1 - Math.pow(b1, this.t);
-    const c2 = 1 - Math.pow(b2, this.t);
-    const lr = this.lr;
-    for (let i = 0; i < this.vars.length; i++) {
-      const g = grads[i].dataSync() as Float32Array;
-      const w = this.w[i];
-      const m = this.m[i];
-      const v = this.v[i];
-      for (let j = 0; j < w.length; j++) {
-        const gj = g[j];
-        const mj = b1 * m[j] + (1 - b1) * gj;
-        const vj = b2 * v[j] + (1 - b2) * gj * gj;
-        m[j] = mj;
-        v[j] = vj;
-        w[j] -= (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps);
-      }
-      const next = tf.tensor(w, this.vars[i].shape, "float32");
-      this.vars[i].assign(next);
-      next.dispose();
-    }
-  }
-}
-
 /** How `trainVae` computes the gradient: the hand-derived backward pass, or tfjs autodiff. */
 export type VaeGradientMode = "analytic" | "autodiff";
 
@@ -394,7 +343,9 @@ export function createVaeTrainer(
   if (gradient === "analytic") return createAnalyticVaeTrainer(vae, train, { learningRate: options.learningRate, firstLayer });
   const trick = options.transposeTrick ?? defaultTransposeTrick();
   const varList = VAE_WEIGHT_NAMES.map((n) => vae.weights[n]);
-  const optimizer = new FusedAdam(varList, options.learningRate ?? 1e-3);
+  // The JS update (float32 arrays, one pass per weight), as this step has always used; the
+  // wasm SIMD update belongs to the analytic trainer.
+  const optimizer = new PackedAdam(varList.map((v) => Float32Array.from(v.dataSync() as Float32Array)), { learningRate: options.learningRate ?? 1e-3, useWasm: false });
   const xAll = tf.tensor2d(train.x, [train.n, MNIST_PIXELS]);
   const timing: VaeTrainerTiming = { steps: 0, gradientMs: 0, updateMs: 0, readMs: 0 };
   return {
@@ -417,6 +368,11 @@ export function createVaeTrainer(
       const t1 = performance.now();
       optimizer.step(varList.map((v) => grads.grads[v.name]));
       tf.dispose([grads.value, ...Object.values(grads.grads)]);
+      varList.forEach((v, i) => {
+        const next = optimizer.tensor(i, v.shape);
+        v.assign(next);
+        next.dispose();
+      });
       const t2 = performance.now();
       const held = parts as tf.Tensor | null;
       const [rec, kl] = held ? held.dataSync() : [NaN, NaN];
@@ -428,7 +384,10 @@ export function createVaeTrainer(
       timing.readMs += t3 - t2;
       return { rec, kl };
     },
-    dispose: () => xAll.dispose(),
+    dispose: () => {
+      xAll.dispose();
+      optimizer.dispose();
+    },
   };
 }
 
