@@ -31,16 +31,15 @@ const PROBE = [
 ].join("\n");
 
 /**
-* Candidate interpreters, in order: `$ELBO_LAB_PYTHON` (alone, when set), the active conda env, `python3`/`python` on
- * PATH, then Debian's `/usr/bin/python3` (where `apt-get install jupyter-nbconvert` puts Jupyter,
- * which a pyenv or other python3 earlier on PATH does not see).
+ * Candidate interpreters, in order: `$ELBO_LAB_PYTHON` (alone, when set), the project's own environment made by
+ * `scripts/setup.sh` (`.venv`), the active conda env (the environment.yml route), then `python3`/`python` on PATH.
  */
-export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, root: string = projectRoot()): string[] {
   // An explicit choice is the only candidate: if it lacks Jupyter, say so rather than pick another.
   if (env.ELBO_LAB_PYTHON) return [env.ELBO_LAB_PYTHON];
-  const out: string[] = [];
+  const out: string[] = [path.join(root, ".venv", "bin", "python")];
   if (env.CONDA_PREFIX) out.push(path.join(env.CONDA_PREFIX, "bin", "python"));
-  out.push("python3", "python", "/usr/bin/python3");
+  out.push("python3", "python");
   return out;
 }
 
@@ -68,10 +67,9 @@ export function noJupyterMessage(tried: string[]): string {
   return [
     "elbo-lab: no Python with Jupyter (nbclient, jupyter_client, nbformat) was found.",
     ...tried.map((t) => `  tried ${t}`),
-    "Get one of these, then run the command again:",
-    "  - any OS:  conda env create -f environment.yml && conda activate elbo-lab",
-    "  - Debian/Ubuntu (as root):  apt-get install -y --no-install-recommends jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel",
-    "  - or point ELBO_LAB_PYTHON at a python that has them.",
+    "Run `bash scripts/setup.sh` (it makes the project's environment, .venv, from requirements.txt), or",
+    "`conda env create -f environment.yml && conda activate elbo-lab` first; or point ELBO_LAB_PYTHON at a",
+    "python that has them.",
   ].join("\n");
 }
 

@@ -1,19 +1,18 @@
 /**
  * `node dist/runner/check-records.js` — runs the independent reference checkers over build/records.json
  * after the notebook runner (the last step of `npm test`). They recompute what notebooks recorded with
- * NumPy/SciPy, outside the code under test. Needs a Python with numpy and scipy: `$ELBO_LAB_PYTHON`,
- * Debian's /usr/bin/python3 (`bash scripts/setup.sh --dev` installs them) or python3 on PATH.
+ * NumPy/SciPy, outside the code under test. Needs a Python with numpy and scipy: the project's environment
+ * (`bash scripts/setup.sh` installs them from requirements.txt), or `$ELBO_LAB_PYTHON`.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRoot } from "../kernel/jupyter";
+import { projectRoot, pythonCandidates } from "../kernel/jupyter";
 
 const CHECKERS = ["test/reference/check_walkthrough_records.py"];
 
 function findScientificPython(): string | null {
-  const candidates = process.env.ELBO_LAB_PYTHON ? [process.env.ELBO_LAB_PYTHON] : ["/usr/bin/python3", "python3", "python"];
-  for (const py of candidates) {
+  for (const py of pythonCandidates()) {
     const r = spawnSync(py, ["-c", "import numpy, scipy"], { encoding: "utf8" });
     if (r.status === 0) return py;
   }
@@ -29,7 +28,7 @@ function main(): number {
   }
   const py = findScientificPython();
   if (!py) {
-    console.error("check-records: no Python with numpy and scipy (run `bash scripts/setup.sh --dev`, or set ELBO_LAB_PYTHON)");
+    console.error("check-records: no Python with numpy and scipy (run `bash scripts/setup.sh`, or set ELBO_LAB_PYTHON)");
     return 1;
   }
   let failed = 0;

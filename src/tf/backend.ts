@@ -2,9 +2,9 @@
  * The one place that decides which TensorFlow.js backend runs.
  *
  * Order of preference (fastest first):
- *   1. `tensorflow` — native libtensorflow from `@tensorflow/tfjs-node`, if the user installed it.
- *      It is loaded with a guarded `require` at run time and is deliberately NOT a dependency
- *      (its install downloads libtensorflow, which fails offline).
+ *   1. `tensorflow` — native TensorFlow from `@tensorflow/tfjs-node`, built by scripts/native-tf.sh.
+ *      It is loaded with a guarded `require` at run time: where the addon could not be built, the
+ *      set-up points that package name at plain `@tensorflow/tfjs` and this order falls to wasm.
  *   2. `wasm` — `@tensorflow/tfjs-backend-wasm` (SIMD, single thread in Node).
  *   3. `cpu` — the pure-JS backend, 20–90x slower than wasm on this project's work.
  *      Falling back to it logs a warning; it is never a silent default.
@@ -46,8 +46,8 @@ let chosen: BackendName | null = null;
 
 /**
  * Loads a backend's package if needed and reports whether tfjs has it registered.
- * `@tensorflow/tfjs-node` must be the real package: in this project's node_modules an npm
- * override aliases that name to plain `@tensorflow/tfjs`, which brings no native backend.
+ * `@tensorflow/tfjs-node` must be the real package: where the native build was not possible, the set-up
+ * links that name to plain `@tensorflow/tfjs`, which brings no native backend.
  */
 function loadBackend(name: BackendName): boolean {
   if (tf.findBackendFactory(name) != null) return true;
