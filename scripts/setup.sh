@@ -92,16 +92,19 @@ fi
 # webpdf, as users run it (`jupyter nbconvert --to webpdf`), from this environment:
 #  - nbconvert's default page_render_timeout (100 ms) let Chromium print before it had read a page that carries
 #    plotly.js (4.8 MB) in one output: about 7 runs in 10 stopped there. The env's own nbconvert config raises it.
+#  - nbconvert's templates load MathJax 2.7 from a CDN, so offline the equations stayed raw TeX: webpdf takes the
+#    same MathJax from node_modules/mathjax (an npm dependency; the page is a local file, so a file URL loads).
 #  - Playwright starts only a browser of its own build; where Chromium is installed (Debian's), the env points
 #    Playwright at a browsers folder whose entries are that Chromium, so nothing is downloaded.
-"$PY" - "$ENV_DIR" "$(find_chromium || true)" <<'PY'
+"$PY" - "$ENV_DIR" "$(find_chromium || true)" "$ROOT/node_modules/mathjax/MathJax.js" <<'PY'
 import json, os, re, subprocess, sys, sysconfig
-env, chromium = sys.argv[1], sys.argv[2]
+env, chromium, mathjax = sys.argv[1], sys.argv[2], sys.argv[3]
 conf_dir = os.path.join(env, "etc", "jupyter")
 os.makedirs(conf_dir, exist_ok=True)
 conf_file = os.path.join(conf_dir, "jupyter_nbconvert_config.json")
 conf = json.load(open(conf_file)) if os.path.exists(conf_file) else {}
 conf.setdefault("WebPDFExporter", {})["page_render_timeout"] = 5000
+conf["WebPDFExporter"]["mathjax_url"] = "file://" + mathjax + "?config=TeX-AMS_CHTML-full,Safe"
 json.dump(conf, open(conf_file, "w"), indent=2)
 pth = os.path.join(sysconfig.get_paths()["purelib"], "elbo_lab_playwright.pth")
 if not chromium:

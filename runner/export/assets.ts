@@ -5,12 +5,13 @@
  * is copied once to `html/_static/`, and the pages refer to it by relative URL, so `build/html/` is
  * self-contained: it can be zipped, moved, or opened with no network.
  *
- * MathJax comes from `$ELBO_LAB_MATHJAX` (a folder holding MathJax.js, version 2) or Debian's
- * `libjs-mathjax` (`/usr/share/javascript/mathjax`). Without one, the pages keep nbconvert's own
+ * MathJax comes from `$ELBO_LAB_MATHJAX` (a folder holding MathJax.js, version 2), the npm package `mathjax`
+ * 2.7.9 in node_modules, or Debian's `libjs-mathjax` (`/usr/share/javascript/mathjax`). Without one, the pages keep nbconvert's own
  * MathJax URL (a CDN on nbconvert 7), and the exporter says that math then needs the network.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { projectRoot } from "../../kernel/jupyter";
 
 export interface Assets {
   /** Relative URL (from a page in html/) of MathJax.js with its config, or null. */
@@ -37,8 +38,8 @@ const MATHJAX_PARTS = [
 ];
 
 export function findMathJax(env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = [env[MATHJAX_ENV], "/usr/share/javascript/mathjax", "/usr/local/share/javascript/mathjax"];
-  if (env.CONDA_PREFIX) candidates.push(path.join(env.CONDA_PREFIX, "share", "javascript", "mathjax"));
+  // The npm package `mathjax` 2.7.9 (a dependency) first: the same MathJax on every OS.
+  const candidates = [env[MATHJAX_ENV], path.join(projectRoot(), "node_modules", "mathjax"), "/usr/share/javascript/mathjax"];
   for (const c of candidates) {
     if (c && fs.existsSync(path.join(c, "MathJax.js")) && fs.existsSync(path.join(c, "config", "TeX-AMS_CHTML-full.js"))) return c;
   }
