@@ -9,12 +9,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../kernel/jupyter";
 
-const CHECKERS = ["test/reference/check_walkthrough_records.py"];
+const CHECKERS = ["test/reference/check_walkthrough_records.py", "test/reference/check_notebook_records.py"];
 
 function findScientificPython(): string | null {
   const candidates = process.env.ELBO_LAB_PYTHON ? [process.env.ELBO_LAB_PYTHON] : ["/usr/bin/python3", "python3", "python"];
   for (const py of candidates) {
-    const r = spawnSync(py, ["-c", "import numpy, scipy"], { encoding: "utf8" });
+    const r = spawnSync(py, ["-c", "import numpy, scipy, mpmath"], { encoding: "utf8" });
     if (r.status === 0) return py;
   }
   return null;
@@ -29,7 +29,7 @@ function main(): number {
   }
   const py = findScientificPython();
   if (!py) {
-    console.error("check-records: no Python with numpy and scipy (run `bash scripts/setup.sh --dev`, or set ELBO_LAB_PYTHON)");
+    console.error("check-records: no Python with numpy, scipy and mpmath (run `bash scripts/setup.sh --dev`, or set ELBO_LAB_PYTHON)");
     return 1;
   }
   let failed = 0;
