@@ -134,7 +134,7 @@ function main(argv: string[]): number {
   }
   console.log("\n| mutation | fault | compiled file | notebook | caught | first failing check |\n| --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
-    console.log(`| ${r.mutation.name} | ${r.mutation.what} | dist/${r.mutation.file} | ${r.mutation.notebook} | ${r.caught ? "yes" : "NO"} | ${r.firstFailure.replace(/\|/g, "\\|")} |`);
+    console.log(`| ${r.mutation.name} | ${r.mutation.what.replace(/\|/g, "\\|")} | dist/${r.mutation.file} | ${r.mutation.notebook} | ${r.caught ? "yes" : "NO"} | ${r.firstFailure.replace(/\|/g, "\\|")} |`);
   }
   const survived = results.filter((r) => !r.caught).length;
   console.log(`\n${results.length - survived} of ${results.length} mutation(s) caught`);
