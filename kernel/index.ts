@@ -6,7 +6,8 @@
  * type-checks this file's declarations in its first cell (see kernel/chromium.ts).
  */
 export { record, toJsonSafe } from "./record";
-export { checkClose, checkAtMost, checkTrue, CheckFailure, type CheckRecord, type Tolerance } from "./check";
+export { checkClose, checkAtMost, checkTrue, checkFailsOn, CheckFailure, type CheckRecord, type Tolerance } from "./check";
+export { illustrate, type IllustrationRecord } from "./illustrate";
 export { isSmoke, sized } from "./smoke";
 export { emit, newDisplayId, inKernel, type MimeBundle } from "./output";
 export { show, showFigure, resendPlotlyJs, PLOTLY_MIME, type ShowOptions, type ShowResult } from "./display";

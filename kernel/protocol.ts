@@ -16,6 +16,9 @@ export const SMOKE_ENV = "ELBO_LAB_SMOKE";
 export interface RecordPayload {
   name: string;
   value: unknown;
-  /** `"value"` for a plain record, `"check"` for the outcome of a `check`. */
-  kind: "value" | "check";
+  /**
+   * `"value"` for a plain record, `"check"` for the outcome of a `check`, `"illustration"` for a
+   * number shown to illustrate a step that is true by construction (not a check: never counted).
+   */
+  kind: "value" | "check" | "illustration";
 }

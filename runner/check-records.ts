@@ -1,7 +1,7 @@
 /**
  * `node dist/runner/check-records.js` — runs the independent reference checkers over build/records.json
  * after the notebook runner (the last step of `npm test`). They recompute what notebooks recorded with
- * NumPy/SciPy, outside the code under test. Needs a Python with numpy and scipy: the project's environment
+ * NumPy/SciPy/mpmath, outside the code under test. Needs a Python with numpy, scipy and mpmath: the project's environment
  * (`bash scripts/setup.sh` installs them from requirements.txt), or `$ELBO_LAB_PYTHON`.
  */
 import { spawnSync } from "node:child_process";
@@ -9,11 +9,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot, pythonCandidates } from "../kernel/jupyter";
 
-const CHECKERS = ["test/reference/check_walkthrough_records.py"];
+const CHECKERS = ["test/reference/check_walkthrough_records.py", "test/reference/check_notebook_records.py"];
 
 function findScientificPython(): string | null {
   for (const py of pythonCandidates()) {
-    const r = spawnSync(py, ["-c", "import numpy, scipy"], { encoding: "utf8" });
+    const r = spawnSync(py, ["-c", "import numpy, scipy, mpmath"], { encoding: "utf8" });
     if (r.status === 0) return py;
   }
   return null;
@@ -28,7 +28,7 @@ function main(): number {
   }
   const py = findScientificPython();
   if (!py) {
-    console.error("check-records: no Python with numpy and scipy (run `bash scripts/setup.sh`, or set ELBO_LAB_PYTHON)");
+    console.error("check-records: no Python with numpy, scipy and mpmath (run `bash scripts/setup.sh`, or set ELBO_LAB_PYTHON)");
     return 1;
   }
   let failed = 0;

@@ -29,4 +29,21 @@ describe("notebook hygiene", () => {
     assert.deepEqual(c.cells[1].metadata, { tags: ["keep"] });
     assert.equal(dirty.cells[1].execution_count, 3, "the input is not mutated");
   });
+  test("keeps jupyter.source_hidden (a figure-only cell shown collapsed) and strips the rest of jupyter", () => {
+    const nb = {
+      ...dirty,
+      metadata: { kernelspec: { name: "tslab" } },
+      cells: [
+        { cell_type: "code", metadata: { jupyter: { source_hidden: true }, tags: ["hide-input"] }, source: "await show(fig)", execution_count: null, outputs: [] },
+        { cell_type: "code", metadata: { jupyter: { source_hidden: true, outputs_hidden: true } }, source: "2", execution_count: null, outputs: [] },
+        { cell_type: "code", metadata: { jupyter: { outputs_hidden: true } }, source: "3", execution_count: null, outputs: [] },
+      ],
+    };
+    assert.deepEqual(problems(nb), ['cell 1 metadata "jupyter" is volatile', 'cell 2 metadata "jupyter" is volatile']);
+    const c = clean(nb);
+    assert.deepEqual(problems(c), []);
+    assert.deepEqual(c.cells[0].metadata, { jupyter: { source_hidden: true }, tags: ["hide-input"] });
+    assert.deepEqual(c.cells[1].metadata, { jupyter: { source_hidden: true } });
+    assert.deepEqual(c.cells[2].metadata, {});
+  });
 });

@@ -9,8 +9,22 @@ import * as path from "node:path";
 import { KERNEL_NAME, projectRoot } from "../kernel/jupyter";
 import { discoverNotebooks } from "./run";
 
-/** Cell metadata keys that front ends add while a notebook is used, and that mean nothing in a source. */
+/**
+ * Cell metadata keys that front ends add while a notebook is used, and that mean nothing in a source.
+ * `jupyter` is volatile except for `{"source_hidden": true}`, which the author sets on cells that only
+ * build a figure (JupyterLab shows them collapsed; with the `hide-input` tag the exports leave the code out).
+ */
 const VOLATILE_CELL_KEYS = ["execution", "collapsed", "scrolled", "ExecuteTime", "jupyter", "vscode", "pycharm"];
+
+/** The only `jupyter` cell metadata a source keeps. */
+function keptJupyter(v: unknown): { source_hidden: true } | undefined {
+  return v && typeof v === "object" && (v as { source_hidden?: unknown }).source_hidden === true ? { source_hidden: true } : undefined;
+}
+
+function isVolatile(key: string, value: unknown): boolean {
+  if (!VOLATILE_CELL_KEYS.includes(key)) return false;
+  return !(key === "jupyter" && JSON.stringify(value) === JSON.stringify(keptJupyter(value)));
+}
 /** Notebook metadata kept in sources; everything else is stripped. */
 const KEPT_NB_KEYS = ["kernelspec", "language_info", "title", "authors"];
 const KERNELSPEC = { display_name: "TypeScript (ELBO Lab)", language: "typescript", name: KERNEL_NAME };
@@ -39,7 +53,7 @@ export function problems(nb: Notebook): string[] {
       if (c.outputs && c.outputs.length > 0) out.push(`cell ${i} has ${c.outputs.length} output(s)`);
       if (c.execution_count !== null && c.execution_count !== undefined) out.push(`cell ${i} has execution_count ${c.execution_count}`);
     }
-    for (const k of VOLATILE_CELL_KEYS) if (c.metadata && k in c.metadata) out.push(`cell ${i} metadata "${k}" is volatile`);
+    for (const k of VOLATILE_CELL_KEYS) if (c.metadata && k in c.metadata && isVolatile(k, c.metadata[k])) out.push(`cell ${i} metadata "${k}" is volatile`);
   });
   return out;
 }
@@ -55,7 +69,9 @@ export function clean(nb: Notebook): Notebook {
     metadata,
     cells: nb.cells.map((c) => {
       const m = { ...(c.metadata ?? {}) };
+      const jupyter = keptJupyter(m.jupyter);
       for (const k of VOLATILE_CELL_KEYS) delete m[k];
+      if (jupyter) m.jupyter = jupyter;
       const cell: Cell = { ...c, metadata: m };
       if (c.cell_type === "code") {
         cell.outputs = [];

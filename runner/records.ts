@@ -1,12 +1,15 @@
 /**
  * Gathering records (see kernel/record.ts) from executed notebooks into `build/records.json`:
- * `{ "<notebook file name>": { "<record name>": value, …, "checks": [CheckRecord, …] } }`.
+ * `{ "<notebook file name>": { "<record name>": value, …, "checks": [CheckRecord, …], "illustrations": […] } }`
+ * (`illustrations` only when the notebook has any; they are never counted as checks).
  */
 import { RECORD_MIME, type RecordPayload } from "../kernel/protocol";
 
 export interface NotebookRecords {
   values: Record<string, unknown>;
   checks: Array<Record<string, unknown>>;
+  /** `illustrate(...)` outputs: shown to the reader, never counted as checks. */
+  illustrations: Array<Record<string, unknown>>;
 }
 
 interface Output {
@@ -16,7 +19,7 @@ interface Output {
 
 /** Reads every record output of an executed notebook, in cell order; a later value of a name wins. */
 export function extractRecords(nb: { cells?: Array<{ outputs?: Output[] }> }): NotebookRecords {
-  const out: NotebookRecords = { values: {}, checks: [] };
+  const out: NotebookRecords = { values: {}, checks: [], illustrations: [] };
   for (const cell of nb.cells ?? []) {
     for (const o of cell.outputs ?? []) {
       if (o.output_type !== "display_data" && o.output_type !== "execute_result") continue;
@@ -24,6 +27,7 @@ export function extractRecords(nb: { cells?: Array<{ outputs?: Output[] }> }): N
       if (!raw) continue;
       const payload = (typeof raw === "string" ? JSON.parse(raw) : raw) as RecordPayload;
       if (payload.kind === "check") out.checks.push(payload.value as Record<string, unknown>);
+      else if (payload.kind === "illustration") out.illustrations.push(payload.value as Record<string, unknown>);
       else out.values[payload.name] = payload.value;
     }
   }
@@ -32,5 +36,5 @@ export function extractRecords(nb: { cells?: Array<{ outputs?: Output[] }> }): N
 
 /** The JSON object stored for one notebook. */
 export function recordsEntry(r: NotebookRecords): Record<string, unknown> {
-  return { ...r.values, checks: r.checks };
+  return r.illustrations.length > 0 ? { ...r.values, checks: r.checks, illustrations: r.illustrations } : { ...r.values, checks: r.checks };
 }

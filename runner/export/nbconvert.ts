@@ -11,8 +11,16 @@ export interface NbconvertResult {
   ms: number;
 }
 
+/**
+ * Cell tags whose code the exports leave out (the cell's outputs stay): the names Jupyter Book uses,
+ * honoured through nbconvert's TagRemovePreprocessor. Cells that only build a figure carry `hide-input`
+ * (and `jupyter.source_hidden`, so JupyterLab shows them collapsed; a reader can still open them).
+ */
+export const INPUT_HIDING_TAGS = ["hide-input", "remove-input"];
+
 export function nbconvertArgs(input: string, outDir: string, outName: string, assets: Assets): string[] {
   const args = ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, "--output", outName, "--log-level=WARN"];
+  args.push("--TagRemovePreprocessor.enabled=True", `--TagRemovePreprocessor.remove_input_tags=${JSON.stringify(INPUT_HIDING_TAGS)}`);
   if (assets.mathjaxUrl) args.push(`--HTMLExporter.mathjax_url=${assets.mathjaxUrl}`);
   if (assets.requireJsUrl) args.push(`--HTMLExporter.require_js_url=${assets.requireJsUrl}`);
   if (assets.jqueryUrl) args.push(`--HTMLExporter.jquery_url=${assets.jqueryUrl}`);

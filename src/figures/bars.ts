@@ -1,8 +1,9 @@
 /**
  * Bars for the ELBO's decompositions, one group per case (a q, a step, a model):
  *
- * - {@link elboGapFigure}: log p(x) = ELBO + KL(q ‖ p(z | x)). The ELBO bar rises from 0, the KL bar
- *   floats on top of it and ends exactly at log p(x) (a black tick), so the gap is visible.
+ * - {@link elboGapFigure}: log p(x) = ELBO + KL(q ‖ p(z | x)), stacked: the ELBO bar ends at the ELBO, the
+ *   KL bar sits on top of it and ends exactly at log p(x) (a black tick). The bars never overlap, also when
+ *   the values are negative (the usual case): they rise from a common floor below every ELBO instead of from 0.
  * - {@link elboTermsFigure}: ELBO = E_q[log p(x | z)] − KL(q ‖ p(z)). The reconstruction bar, then
  *   the KL to the prior hanging down from its end, landing on the ELBO (a blue tick).
  * - {@link stackedBarFigure}: any terms stacked (Plotly's "relative" mode: positives up, negatives down).
@@ -47,19 +48,36 @@ export interface ElboGapSpec {
   valueAxis?: AxisSpec;
 }
 
+/**
+ * A floor below every ELBO for the stacked bars: 0 when every ELBO is ≥ 0, else a round number about a
+ * quarter of the plotted span below the lowest ELBO, so that each ELBO bar has a visible length and
+ * ends, not starts, at its ELBO.
+ */
+export function stackFloor(elbo: ArrayLike<number>, top: ArrayLike<number>): number {
+  const lo = Math.min(...Array.from(elbo));
+  if (lo >= 0) return 0;
+  const hi = Math.max(lo, ...Array.from(top));
+  const span = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(lo)));
+  const step = 10 ** Math.floor(Math.log10(span / 4));
+  return Math.floor((lo - span / 4) / step) * step;
+}
+
 export function elboGapFigure(spec: ElboGapSpec): Figure {
   const n = spec.cases.length;
   checkLengths(spec.title, n, { elbo: spec.elbo, klPosterior: spec.klPosterior, logEvidence: spec.logEvidence });
   const logpx = spec.logEvidence ?? Array.from(spec.elbo, (e, i) => e + spec.klPosterior[i]);
+  const floor = stackFloor(spec.elbo, logpx);
   const layout = baseLayout(spec.title, spec.caseAxis ?? { label: "case" }, spec.valueAxis ?? NATS);
   layout.barmode = "overlay";
   layout.xaxis = { ...layout.xaxis, type: "category" };
+  // ELBO bar: [floor, ELBO]; KL bar stacked on it: [ELBO, ELBO + KL]; the two meet at the ELBO and never overlap.
+  const elboBar = bar(ROLE_NAME.elbo, "elbo", spec.cases, Array.from(spec.elbo, (e) => e - floor), Array.from(spec.elbo, () => floor));
+  elboBar.customdata = tidyArray(spec.elbo);
+  elboBar.hovertemplate = `${ROLE_NAME.elbo} = %{customdata:.6g}<extra></extra>`;
+  const klBar = bar(ROLE_NAME.klPosterior, "klPosterior", spec.cases, spec.klPosterior, spec.elbo);
+  klBar.hovertemplate = `${ROLE_NAME.klPosterior} = %{y:.6g}<extra></extra>`;
   return {
-    data: [
-      bar(ROLE_NAME.elbo, "elbo", spec.cases, spec.elbo),
-      bar(ROLE_NAME.klPosterior, "klPosterior", spec.cases, spec.klPosterior, spec.elbo),
-      tick(ROLE_NAME.logEvidence, "logEvidence", spec.cases, logpx),
-    ],
+    data: [elboBar, klBar, tick(ROLE_NAME.logEvidence, "logEvidence", spec.cases, logpx)],
     layout,
   };
 }

@@ -130,6 +130,17 @@ test("ELBO bars: the KL bar floats on the ELBO and ends at log p(x)", () => {
   const gap = elboGapFigure({ title: "log p(x) = ELBO + KL(q ‖ p(z | x))", cases: ["q₁", "q₂", "q₃"], elbo, klPosterior: kl });
   assert.deepEqual(gap.data[1].base, elbo);
   assert.deepEqual(gap.data[2].y, [-1.7, -1.7, -1.7]);
+  // Stacked, not overlapping: the ELBO bar ends at the ELBO, the KL bar starts there and ends at log p(x).
+  const [elboBar, klBar] = gap.data as Array<{ y: number[]; base: number[] }>;
+  elbo.forEach((e, i) => {
+    assert.ok(Math.abs(elboBar.base[i] + elboBar.y[i] - e) < 1e-12, `ELBO bar ${i} ends at ${elboBar.base[i] + elboBar.y[i]}, not ${e}`);
+    assert.ok(elboBar.y[i] > 0 && elboBar.base[i] < e, `ELBO bar ${i} rises to the ELBO from below`);
+    assert.equal(klBar.base[i], e);
+    assert.ok(Math.abs(klBar.base[i] + klBar.y[i] - -1.7) < 1e-12, `KL bar ${i} ends at log p(x)`);
+  });
+  // With positive values the floor is 0.
+  const pos = elboGapFigure({ title: "t", cases: ["a"], elbo: [2], klPosterior: [0.5] });
+  assert.deepEqual((pos.data[0] as { base: number[] }).base, [0]);
   matchSnapshot("elbo-gap", gap);
   const terms = elboTermsFigure({ title: "ELBO = reconstruction − KL(q ‖ p(z))", cases: ["q₁", "q₂"], reconstruction: [-1.2, -1.0], klPrior: [0.6, 0.9] });
   assert.deepEqual(terms.data[2].y, [-1.8, -1.9]);

@@ -74,6 +74,25 @@ test("importance-weighted bounds: L1 ≈ ELBO ≤ L5 ≤ L50 on average", async 
   vae.dispose();
 });
 
+test("evaluateVae's per-image values average to its ELBO, and L1 − ELBO is within 4 paired standard errors", async () => {
+  await initBackend({ prefer: "wasm" });
+  const vae = createVae({ seed: 3 });
+  await trainVae(vae, data, { epochs: 1, seed: 4 });
+  const plain = evaluateVae(vae, data.test);
+  const withPer = evaluateVae(vae, data.test, { perImage: true });
+  assert.equal(withPer.elbo, plain.elbo);
+  assert.equal(withPer.perImage.length, data.test.n);
+  const mean = withPer.perImage.reduce((a, b) => a + b, 0) / data.test.n;
+  // float32 per-image values summed in float64 against float32 batch sums: ~1e-5 relative of ~200 nats.
+  assert.ok(Math.abs(mean - plain.elbo) < 1e-2, `mean of per-image ${mean} vs elbo ${plain.elbo}`);
+  const L1 = iwaeBoundVae(vae, data.test, 1, { seed: 21 }).perImage;
+  const d = Array.from(L1, (v, i) => v - withPer.perImage[i]);
+  const dm = d.reduce((a, b) => a + b, 0) / d.length;
+  const se = Math.sqrt(d.reduce((a, b) => a + (b - dm) ** 2, 0) / (d.length - 1) / d.length);
+  assert.ok(Math.abs(dm) < 4 * se, `paired mean difference ${dm} ± ${se}`);
+  vae.dispose();
+});
+
 test("a saved and reloaded model gives the same test ELBO", async () => {
   await initBackend({ prefer: "wasm" });
   const vae = createVae({ seed: 5, latentDim: 2 });

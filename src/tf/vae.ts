@@ -157,15 +157,29 @@ function rowsTensor(set: DigitSet, start: number, end: number): tf.Tensor2D {
 
 /**
  * Test-time ELBO of a set (one draw of z per image, seeded so repeated calls agree exactly).
+ * With `perImage: true` it also returns each image's rec − kl (float32 values, in set order), the
+ * per-image estimates whose mean is `elbo`: what a paired comparison with another per-image
+ * estimate on the same images (iwaeBoundVae's L_1) needs.
  */
 export function evaluateVae(
   vae: Vae,
   set: DigitSet,
-  options: { seed?: number; batchSize?: number; transposeTrick?: boolean } = {},
-): VaeElboParts {
+  options: { seed?: number; batchSize?: number; transposeTrick?: boolean; perImage: true },
+): VaeElboParts & { perImage: Float64Array };
+export function evaluateVae(
+  vae: Vae,
+  set: DigitSet,
+  options?: { seed?: number; batchSize?: number; transposeTrick?: boolean; perImage?: false },
+): VaeElboParts;
+export function evaluateVae(
+  vae: Vae,
+  set: DigitSet,
+  options: { seed?: number; batchSize?: number; transposeTrick?: boolean; perImage?: boolean } = {},
+): VaeElboParts & { perImage?: Float64Array } {
   const seed = options.seed ?? 7;
   const bs = options.batchSize ?? 500;
   const trick = options.transposeTrick ?? defaultTransposeTrick();
+  const perImage = options.perImage ? new Float64Array(set.n) : null;
   let rec = 0;
   let kl = 0;
   for (let start = 0, chunk = 0; start < set.n; start += bs, chunk++) {
@@ -173,14 +187,17 @@ export function evaluateVae(
     const sums = tf.tidy(() => {
       const x = rowsTensor(set, start, end);
       const t = vaeElboTerms(vae, x, seed * 1000003 + chunk, trick);
-      return tf.stack([tf.sum(t.rec), tf.sum(t.kl)]);
+      const totals = tf.stack([tf.sum(t.rec), tf.sum(t.kl)]);
+      return perImage ? tf.concat([totals, tf.sub(t.rec, t.kl)]) : totals;
     });
-    const [r, k] = sums.dataSync();
+    const v = sums.dataSync();
     sums.dispose();
-    rec += r;
-    kl += k;
+    rec += v[0];
+    kl += v[1];
+    if (perImage) for (let i = 0; i < end - start; i++) perImage[start + i] = v[2 + i];
   }
-  return { elbo: (rec - kl) / set.n, rec: rec / set.n, kl: kl / set.n };
+  const parts: VaeElboParts = { elbo: (rec - kl) / set.n, rec: rec / set.n, kl: kl / set.n };
+  return perImage ? { ...parts, perImage } : parts;
 }
 
 /**
