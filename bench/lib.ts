@@ -189,3 +189,42 @@ export function jsVersions(): Record<string, string> {
   };
   return { "@tensorflow/tfjs": v("@tensorflow/tfjs"), "@tensorflow/tfjs-backend-wasm": v("@tensorflow/tfjs-backend-wasm"), tslab: v("tslab") };
 }
+
+/**
+ * The PyTorch a user would install — pip's `torch==2.13.0+cpu` — in a bench-only virtual
+ * environment, made on first use and reused afterwards:
+ *   $ELBO_LAB_BENCH_TORCH_VENV, else <cache>/bench-torch-2.13.0-cpu, where <cache> is the project's
+ *   cache folder of scripts/native-tf.sh ($ELBO_LAB_CACHE, else $XDG_CACHE_HOME/elbo-lab, else ~/.cache/elbo-lab).
+ * Made with `python3 -m venv` and `PIP_RETRIES=0 pip install torch==2.13.0+cpu numpy` (pip finds the
+ * +cpu wheel in its configured index or links; elsewhere set PIP_EXTRA_INDEX_URL to PyTorch's CPU index).
+ * Built in a temporary folder and renamed when complete, so an interrupted install is not reused.
+ * Returns the venv's python, or null and why (the bench then skips that peer and says so).
+ */
+export const BENCH_TORCH = "2.13.0+cpu";
+export function benchTorchPython(log: (m: string) => void = console.log): { python: string | null; why: string } {
+  const cache = process.env.ELBO_LAB_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "elbo-lab");
+  const venv = process.env.ELBO_LAB_BENCH_TORCH_VENV ?? path.join(cache, `bench-torch-${BENCH_TORCH.replace("+", "-")}`);
+  const python = path.join(venv, "bin", "python");
+  const check = () => spawnSync(python, ["-c", "import torch, numpy; print(torch.__version__)"], { encoding: "utf8" });
+  if (fs.existsSync(python)) {
+    const r = check();
+    if (r.status === 0 && r.stdout.trim() === BENCH_TORCH) return { python, why: "" };
+    return { python: null, why: `${venv} exists but has torch ${r.stdout.trim() || "(none)"}, not ${BENCH_TORCH}; remove it to rebuild` };
+  }
+  const tmp = `${venv}.partial-${process.pid}`;
+  log(`  making the bench-only PyTorch environment ${venv} (python3 -m venv; pip install torch==${BENCH_TORCH} numpy)`);
+  fs.mkdirSync(path.dirname(venv), { recursive: true });
+  const mk = spawnSync("python3", ["-m", "venv", tmp], { encoding: "utf8" });
+  if (mk.status !== 0) return { python: null, why: `python3 -m venv failed: ${(mk.stderr || "").trim().split("\n").pop()}` };
+  const pip = spawnSync(path.join(tmp, "bin", "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `torch==${BENCH_TORCH}`, "numpy"], {
+    encoding: "utf8",
+    env: { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES ?? "0" },
+  });
+  if (pip.status !== 0) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return { python: null, why: `pip install torch==${BENCH_TORCH} failed: ${(pip.stderr || "").trim().split("\n").pop()}` };
+  }
+  fs.renameSync(tmp, venv);
+  const r = check();
+  return r.status === 0 ? { python, why: "" } : { python: null, why: `the new environment cannot import torch: ${(r.stderr || "").trim().split("\n").pop()}` };
+}

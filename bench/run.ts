@@ -16,6 +16,13 @@
  *   --out DIR            where results.json and RESULTS.md go (default bench/)
  *   --rounds N           rounds per section (default 5; suite 2; tiny 1)
  *   --only a,b           sections among mc, vae, matmul, suite
+ *   --vae-images N       VAE section: train on the first N of the 8000 training images (default all)
+ *   --vae-epochs N       VAE section: epochs per child (default 3; the figure is their median)
+ *
+ * PyTorch peers: pip's torch 2.13.0+cpu in a bench-only venv that the bench makes on first use
+ * (see `benchTorchPython` in bench/lib.ts: <cache>/bench-torch-2.13.0-cpu, where <cache> is
+ * $ELBO_LAB_CACHE, else $XDG_CACHE_HOME/elbo-lab, else ~/.cache/elbo-lab), and Debian's
+ * python3-torch 1.13 as an extra row when /usr/bin/python3 has it.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -23,7 +30,8 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { writeKernelSpec } from "../kernel/jupyter";
 import { buildName } from "../runner/run";
-import { PYTHON, benchRoot, jsVersions, loadSnapshot, machineInfo, runChild, spread, median, type ChildResult, type Spread } from "./lib";
+import { availableBackends } from "../src/tf/backend";
+import { BENCH_TORCH, PYTHON, benchRoot, benchTorchPython, jsVersions, loadSnapshot, machineInfo, runChild, spread, median, type ChildResult, type Spread } from "./lib";
 
 const SECTIONS = ["mc", "vae", "matmul", "suite"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -33,6 +41,9 @@ interface Options {
   out: string;
   rounds: number | null;
   only: Section[];
+  /** VAE section: training images (0: all 8000) and epochs per child (default 3). */
+  vaeImages: number;
+  vaeEpochs: number;
 }
 
 /** One measured figure: a median over rounds with its spread. */
@@ -77,12 +88,14 @@ export interface Results {
 
 function parseOptions(argv: string[]): Options {
   const root = benchRoot();
-  const o: Options = { tiny: process.env.ELBO_LAB_BENCH_TINY === "1", out: path.join(root, "bench"), rounds: null, only: [...SECTIONS] };
+  const o: Options = { tiny: process.env.ELBO_LAB_BENCH_TINY === "1", out: path.join(root, "bench"), rounds: null, only: [...SECTIONS], vaeImages: 0, vaeEpochs: 3 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--tiny") o.tiny = true;
     else if (a === "--out") o.out = path.resolve(argv[++i]);
     else if (a === "--rounds") o.rounds = Math.max(1, Math.floor(Number(argv[++i])));
+    else if (a === "--vae-images") o.vaeImages = Math.max(0, Math.floor(Number(argv[++i])));
+    else if (a === "--vae-epochs") o.vaeEpochs = Math.max(1, Math.floor(Number(argv[++i])));
     else if (a === "--only") o.only = argv[++i].split(",").filter((s): s is Section => (SECTIONS as readonly string[]).includes(s));
     else if (a === "-h" || a === "--help") {
       console.log(fs.readFileSync(__filename.replace(/\.js$/, ".js"), "utf8").split("*/")[0]);
@@ -128,6 +141,11 @@ function threadEnv(threads: number): NodeJS.ProcessEnv {
   return { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
 }
 
+/** One thread for every pool a child could use: BLAS/OpenMP, and native TensorFlow's intra- and inter-op pools. */
+function oneThreadEnv(): NodeJS.ProcessEnv {
+  return { ...threadEnv(1), TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1" };
+}
+
 function checkChild(what: string, r: ChildResult): Record<string, unknown> {
   if (r.code !== 0 || r.json === null) {
     throw new Error(`bench: ${what} failed (exit ${r.code}):\n${r.stderr.trim().split("\n").slice(-15).join("\n")}`);
@@ -144,7 +162,7 @@ class Bench {
     this.results = {
       schema: "elbo-lab-bench/1",
       date: new Date().toISOString(),
-      command: `npm run bench${o.tiny ? " -- --tiny" : ""}${o.rounds ? ` --rounds ${o.rounds}` : ""}${o.only.length < SECTIONS.length ? ` --only ${o.only.join(",")}` : ""}`,
+      command: `npm run bench --${o.tiny ? " --tiny" : ""}${o.rounds ? ` --rounds ${o.rounds}` : ""}${o.only.length < SECTIONS.length ? ` --only ${o.only.join(",")}` : ""}${o.vaeImages ? ` --vae-images ${o.vaeImages}` : ""}${o.vaeEpochs !== 3 ? ` --vae-epochs ${o.vaeEpochs}` : ""}`,
       tiny: o.tiny,
       rounds: {},
       machine: machineInfo(),
@@ -264,99 +282,122 @@ class Bench {
   async vae(): Promise<void> {
     const tiny = this.o.tiny;
     const rounds = this.rounds("vae", 3);
-    const ours = tiny ? { epochs: 1, limitTrain: 256, warmupSteps: 1 } : { epochs: 3, limitTrain: 0, warmupSteps: 3 };
-    const torch = pythonHas(["torch"]);
-    if (!torch.ok) this.skip("PyTorch peer (VAE, matmul)", torch.why);
+    const ours = tiny ? { epochs: 1, limitTrain: 256, warmupSteps: 1 } : { epochs: this.o.vaeEpochs, limitTrain: this.o.vaeImages, warmupSteps: 3 };
+    const peers = this.torchPeers();
     // The PyTorch reference reads the split's indices from a file; write the same split.
     const splitFile = path.join(os.tmpdir(), `elbo-lab-bench-split-${process.pid}.json`);
-    if (torch.ok) {
+    if (peers.length) {
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       const m = require("../src/tf/mnist") as typeof import("../src/tf/mnist");
       m.writeMnistSplit(m.loadMnistSplit(), splitFile);
     }
-    const threadsList = [1, 2];
     // Our variants, each alternated with the peers in every round:
-    //  - default: trainVae as notebooks call it (hand-derived step, sparse first layer, 1 thread);
-    //  - dense: the same step with a dense first layer, as PyTorch computes it (like for like);
-    //  - autodiff: tfjs's own gradient (the step before the hand-derived one);
-    //  - 2 threads: tfjs's threaded wasm build (opt-in: ELBO_LAB_WASM_THREADS=2).
+    //  - default: trainVae as notebooks call it, on the default backend (native TensorFlow where
+    //    built: the dense step as TensorFlow ops, all cores); "1t" the same on one thread;
+    //  - wasm: the fallback backend's default (sparse first layer) and its dense step (like for like);
+    //  - autodiff: tfjs's own gradient on the default backend.
+    const native = availableBackends().includes("tensorflow");
     const variants = [
-      { key: "ours", args: {}, env: undefined as NodeJS.ProcessEnv | undefined, tool: "hand-derived step, sparse first layer (default), 1 thread" },
-      { key: "dense", args: { firstLayer: "dense" }, env: undefined, tool: "hand-derived step, dense first layer, 1 thread" },
-      { key: "autodiff", args: { gradient: "autodiff" }, env: undefined, tool: "tfjs autodiff step (matMulT), 1 thread" },
-      { key: "threads2", args: {}, env: { ...process.env, ELBO_LAB_WASM_THREADS: "2" } as NodeJS.ProcessEnv, tool: "hand-derived step, sparse first layer, 2 wasm threads (opt-in)" },
+      { key: "ours", args: {}, env: undefined as NodeJS.ProcessEnv | undefined, tool: "trainVae default (all cores)" },
+      { key: "1t", args: {}, env: oneThreadEnv(), tool: "trainVae default, 1 thread" },
+      { key: "autodiff", args: { gradient: "autodiff" }, env: undefined, tool: "tfjs autodiff step" },
+      ...(native ? [
+        { key: "wasm", args: { backend: "wasm" }, env: undefined, tool: "wasm fallback: hand-derived step, sparse first layer (its default), 1 thread" },
+        { key: "wasm-dense", args: { backend: "wasm", firstLayer: "dense" }, env: undefined, tool: "wasm fallback: hand-derived step, dense first layer, 1 thread" },
+      ] : [
+        { key: "dense", args: { firstLayer: "dense" }, env: undefined, tool: "hand-derived step, dense first layer, 1 thread" },
+      ]),
     ];
-    const v: Record<string, number[]> = { t1: [], t2: [] };
-    const rss: Record<string, number[]> = { t1: [], t2: [] };
-    for (const x of variants) {
-      v[x.key] = [];
-      rss[x.key] = [];
+    const v: Record<string, number[]> = {};
+    const rss: Record<string, number[]> = {};
+    const backends: Record<string, string> = {};
+    for (const x of [...variants.map((x) => x.key), ...peers.flatMap((p) => [1, 2].map((t) => `${p.key}-${t}t`))]) {
+      v[x] = [];
+      rss[x] = [];
     }
     const curves: Record<string, unknown> = {};
-    let backend = "";
     for (let r = 0; r < rounds; r++) {
       for (const x of variants) {
         const o = checkChild(`ours vae (${x.key})`, await this.nodeCase("vae", { ...ours, ...x.args }, x.env));
-        if (x.key === "ours") backend = o.backend as string;
+        backends[x.key] = `${o.backend as string}, ${o.firstLayer as string} first layer`;
         const eps = o.epochs as Record<string, number>[];
         v[x.key].push(median(eps.map((e) => e.imagesPerSecond)));
         rss[x.key].push(o.maxRssMb as number);
         curves[x.key] = eps;
-      }
-      if (torch.ok) {
-        for (const t of threadsList) {
-          const p = checkChild(`torch vae ${t} thread(s)`, await this.pyPeer("vae_torch_bench", { ...ours, split: splitFile, threads: t }, threadEnv(t)));
-          const pe = p.epochs as Record<string, number>[];
-          v[`t${t}`].push(median(pe.map((e) => e.imagesPerSecond)));
-          rss[`t${t}`].push(p.maxRssMb as number);
-          curves[`torch${t}`] = pe;
-          this.results.versions.torch = p.torch;
-          this.results.versions.torchBlas = p.blas;
-          this.results.versions.torchConfig = p.torchConfig;
+        for (const p of peers) {
+          if (x.key !== "ours" && x.key !== "1t") continue; // the peers alternate with our two main rows
+          const t = x.key === "1t" ? 1 : 2;
+          const k = `${p.key}-${t}t`;
+          const q = checkChild(`${p.key} vae ${t} thread(s)`, await runChild(p.python, [path.join(this.root, "bench", "peers", "vae_torch_bench.py"), JSON.stringify({ ...ours, split: splitFile, threads: t })], { env: threadEnv(t), cwd: this.root }));
+          const pe = q.epochs as Record<string, number>[];
+          v[k].push(median(pe.map((e) => e.imagesPerSecond)));
+          rss[k].push(q.maxRssMb as number);
+          curves[k] = pe;
+          this.results.versions[p.key] = q.torch;
+          this.results.versions[`${p.key}Blas`] = q.blas;
+          this.results.versions[`${p.key}Config`] = q.torchConfig;
         }
       }
+      this.load(`vae round ${r + 1}`);
     }
-    const what = tiny ? `VAE training (${ours.limitTrain} images)` : "VAE training, 1 epoch = 8000 digits";
-    const fo = this.figure({ id: "vae.ours", section: "vae", label: what, unit: "images/s", who: "ours", tool: `ELBO Lab trainVae, tfjs ${backend}: ${variants[0].tool}`, values: v.ours, maxRssMb: Math.max(...rss.ours) });
+    const what = tiny || ours.limitTrain ? `VAE training (${ours.limitTrain} images per epoch)` : "VAE training, 1 epoch = 8000 digits";
     const fv: Record<string, Figure> = {};
-    for (const x of variants.slice(1)) {
-      fv[x.key] = this.figure({ id: `vae.ours-${x.key}`, section: "vae", label: what, unit: "images/s", who: "ours", tool: `ELBO Lab trainVae, tfjs ${backend}: ${x.tool}`, values: v[x.key], maxRssMb: Math.max(...rss[x.key]) });
+    for (const x of variants) {
+      fv[x.key] = this.figure({ id: x.key === "ours" ? "vae.ours" : `vae.ours-${x.key}`, section: "vae", label: what, unit: "images/s", who: "ours", tool: `ELBO Lab, tfjs ${backends[x.key]}: ${x.tool}`, values: v[x.key], maxRssMb: Math.max(...rss[x.key]) });
     }
+    const best = (a: number[], b: number[]) => a.map((x, i) => Math.max(x, b[i] ?? -Infinity));
+    const fBest = this.figure({ id: "vae.ours-best", section: "vae", label: what, unit: "images/s", who: "ours", tool: `ELBO Lab default backend (${backends.ours}), the better of 1 thread and all cores in each round`, values: best(v.ours, v["1t"]), maxRssMb: Math.max(...rss.ours, ...rss["1t"]) });
     this.results.details.vaeEpochs = curves;
-    // Every other backend that runs: cpu is far slower, so a few steps, extrapolated.
-    for (const other of ["cpu", "wasm"].filter((b) => b !== backend)) {
-      const steps = tiny ? 1 : 4;
-      const c = await this.nodeCase("vae", { backend: other, steps, warmupSteps: 1 });
-      if (c.code !== 0 || c.json === null || c.json.backend !== other) {
-        this.skip(`VAE on the ${other} backend`, c.json ? `initBackend chose ${String(c.json.backend)}` : c.stderr.trim().split("\n").pop() ?? "failed");
-        continue;
+    if (!tiny) {
+      // cpu is far slower: a few steps, extrapolated.
+      const c = await this.nodeCase("vae", { backend: "cpu", steps: 4, warmupSteps: 1 });
+      if (c.code === 0 && c.json !== null && c.json.backend === "cpu") {
+        const e = (c.json.epochs as Record<string, number>[])[0];
+        this.figure({ id: "vae.ours-cpu", section: "vae", label: what, unit: "images/s", who: "ours", tool: "ELBO Lab trainVae, tfjs cpu", values: [e.imagesPerSecond], maxRssMb: c.json.maxRssMb as number, note: `extrapolated from ${c.json.stepsTimed} timed step(s) (${(c.json.msPerStep as number).toFixed(0)} ms/step) to an epoch; one child, not alternated` });
+      } else this.skip("VAE on the cpu backend", c.stderr.trim().split("\n").pop() ?? "failed");
+    }
+    for (const p of peers) {
+      const f1 = this.figure({ id: `vae.${p.key}-1t`, section: "vae", label: what, unit: "images/s", who: "peer", tool: `${p.label}, 1 thread`, values: v[`${p.key}-1t`], maxRssMb: Math.max(...rss[`${p.key}-1t`]) });
+      const f2 = this.figure({ id: `vae.${p.key}-2t`, section: "vae", label: what, unit: "images/s", who: "peer", tool: `${p.label}, 2 threads`, values: v[`${p.key}-2t`], maxRssMb: Math.max(...rss[`${p.key}-2t`]) });
+      const pBest = this.figure({ id: `vae.${p.key}-best`, section: "vae", label: what, unit: "images/s", who: "peer", tool: `${p.label}, the better of 1 and 2 threads in each round`, values: best(v[`${p.key}-1t`], v[`${p.key}-2t`]), maxRssMb: Math.max(f1.maxRssMb ?? 0, f2.maxRssMb ?? 0) });
+      const main = p.key === "torch";
+      const rb = this.ratio(`vae.ours-best/${p.key}-best`, fBest, pBest, true, main ? 1 : undefined);
+      const r1 = this.ratio(`vae.ours-1t/${p.key}-1t`, fv["1t"], f1, true);
+      const r2 = this.ratio(`vae.ours/${p.key}-2t`, fv.ours, f2, true);
+      if (fv.wasm) this.ratio(`vae.ours-wasm/${p.key}-1t`, fv.wasm, f1, true);
+      if (fv["wasm-dense"]) this.ratio(`vae.ours-wasm-dense/${p.key}-1t`, fv["wasm-dense"], f1, true);
+      if (main) {
+        this.results.targets.push({
+          name: `VAE training ≥ 1.0× PyTorch ${BENCH_TORCH} images/s (default backend, each side at its best thread count)`,
+          target: "≥ 1.0",
+          value: rb.median,
+          met: rb.median >= 1,
+          note: `default backend ${backends.ours}; 1 thread against 1 thread: ${r1.median.toFixed(2)}×; all cores against 2 threads: ${r2.median.toFixed(2)}×`,
+        });
+        const oc = curves.ours as Record<string, number>[];
+        const tc = curves["torch-1t"] as Record<string, number>[];
+        this.results.details.vaeLossCurve = oc.map((e, i) => ({ epoch: e.epoch, oursTrainElbo: e.trainElbo, torchTrainElbo: tc[i]?.trainElbo, difference: e.trainElbo - (tc[i]?.trainElbo ?? NaN) }));
       }
-      const e = (c.json.epochs as Record<string, number>[])[0];
-      this.figure({ id: `vae.ours-${other}`, section: "vae", label: what, unit: "images/s", who: "ours", tool: `ELBO Lab trainVae, tfjs ${other}`, values: [e.imagesPerSecond], maxRssMb: c.json.maxRssMb as number, note: `extrapolated from ${c.json.stepsTimed} timed step(s) (${(c.json.msPerStep as number).toFixed(0)} ms/step) to an epoch; one child, not alternated` });
     }
-    if (torch.ok) {
-      const f1 = this.figure({ id: "vae.torch-1t", section: "vae", label: what, unit: "images/s", who: "peer", tool: "PyTorch, 1 thread (OpenBLAS + OpenMP at 1)", values: v.t1, maxRssMb: Math.max(...rss.t1) });
-      const f2 = this.figure({ id: "vae.torch-2t", section: "vae", label: what, unit: "images/s", who: "peer", tool: "PyTorch, 2 threads", values: v.t2, maxRssMb: Math.max(...rss.t2) });
-      const r1 = this.ratio("vae.ours/torch-1t", fo, f1, true, 0.5);
-      const r2 = this.ratio("vae.ours/torch-2t", fo, f2, true, 0.5);
-      const rd = this.ratio("vae.ours-dense/torch-1t", fv.dense, f1, true, 0.5);
-      this.ratio("vae.ours-autodiff/torch-1t", fv.autodiff, f1, true);
-      const rt = this.ratio("vae.ours-threads2/torch-2t", fv.threads2, f2, true);
-      this.results.targets.push({
-        name: "VAE training ≥ 0.5× PyTorch images/s (default backend)",
-        target: "≥ 0.5",
-        value: r1.median,
-        met: r1.median >= 0.5,
-        note: `same threads (1): ${r1.median.toFixed(2)}× with the default sparse first layer (exact; PyTorch computes that layer dense); like for like, with a dense first layer: ${rd.median.toFixed(2)}×; 2 wasm threads against 2-thread PyTorch: ${rt.median.toFixed(2)}×; default against 2-thread PyTorch: ${r2.median.toFixed(2)}×`,
-      });
-      const oc = curves.ours as Record<string, number>[];
-      const tc = curves.torch1 as Record<string, number>[];
-      this.results.details.vaeLossCurve = oc.map((e, i) => ({ epoch: e.epoch, oursTrainElbo: e.trainElbo, torchTrainElbo: tc[i]?.trainElbo, difference: e.trainElbo - (tc[i]?.trainElbo ?? NaN) }));
-      fs.rmSync(splitFile, { force: true });
-    }
+    fs.rmSync(splitFile, { force: true });
     const oc = curves.ours as Record<string, number>[];
     this.results.details.vaeMemory = oc.map((e) => ({ epoch: e.epoch, rssMb: e.rssMb, numTensors: e.numTensors }));
   }
+
+  /** The PyTorch peers: pip's torch 2.13 CPU wheel in the bench-only venv (main), Debian's python3-torch (extra row). */
+  torchPeers(): { key: string; label: string; python: string }[] {
+    if (this.peersCache) return this.peersCache;
+    const out: { key: string; label: string; python: string }[] = [];
+    const pip = benchTorchPython();
+    if (pip.python) out.push({ key: "torch", label: `PyTorch ${BENCH_TORCH} (pip wheel, bench-only venv)`, python: pip.python });
+    else this.skip(`PyTorch ${BENCH_TORCH} peer`, pip.why);
+    const deb = pythonHas(["torch"]);
+    if (deb.ok) out.push({ key: "torchDebian", label: "PyTorch 1.13 (Debian python3-torch, OpenBLAS)", python: PYTHON });
+    else this.skip("Debian PyTorch peer", deb.why);
+    this.peersCache = out;
+    return out;
+  }
+  private peersCache: { key: string; label: string; python: string }[] | null = null;
 
   // ───────────────────────────── 3. matmul ─────────────────────────────
   async matmul(): Promise<void> {
@@ -364,42 +405,56 @@ class Bench {
     const rounds = this.rounds("matmul", 5);
     const n = tiny ? 128 : 1024;
     const args = tiny ? { n, reps: 1, warmup: 1 } : { n, reps: 15, warmup: 3 };
-    const torch = pythonHas(["torch"]);
+    const peers = this.torchPeers();
     const gf = (ms: number) => (2 * n ** 3) / (ms / 1000) / 1e9;
-    const v: Record<string, number[]> = { ours: [], ours2: [], t1: [], t2: [], t2peak: [] };
-    const rss: Record<string, number[]> = { ours: [], ours2: [], t1: [], t2: [] };
-    let backend = "";
+    const native = availableBackends().includes("tensorflow");
+    // Ours: the default backend on all cores and on one thread; the wasm fallback on 1 and 2 threads.
+    const variants = [
+      { key: "ours", args: {}, env: undefined as NodeJS.ProcessEnv | undefined, tool: "default backend, all cores" },
+      ...(native ? [{ key: "1t", args: {}, env: oneThreadEnv(), tool: "default backend, 1 thread" }] : []),
+      { key: "wasm", args: { backend: "wasm" }, env: undefined, tool: "wasm, 1 thread" },
+      { key: "wasm-2t", args: { backend: "wasm" }, env: { ...process.env, ELBO_LAB_WASM_THREADS: "2" } as NodeJS.ProcessEnv, tool: "wasm, 2 threads (opt-in: ELBO_LAB_WASM_THREADS=2)" },
+    ];
+    const v: Record<string, number[]> = { peak: [] };
+    const rss: Record<string, number[]> = {};
+    const backends: Record<string, string> = {};
+    for (const k of [...variants.map((x) => x.key), ...peers.flatMap((p) => [`${p.key}-1t`, `${p.key}-2t`])]) {
+      v[k] = [];
+      rss[k] = [];
+    }
     for (let r = 0; r < rounds; r++) {
-      const o = checkChild("ours matmul", await this.nodeCase("matmul", args));
-      backend = o.backend as string;
-      v.ours.push(gf(median(o.ms as number[])));
-      rss.ours.push(o.maxRssMb as number);
-      const o2 = checkChild("ours matmul, 2 threads", await this.nodeCase("matmul", args, { ...process.env, ELBO_LAB_WASM_THREADS: "2" }));
-      v.ours2.push(gf(median(o2.ms as number[])));
-      rss.ours2.push(o2.maxRssMb as number);
-      if (torch.ok) {
+      for (const x of variants) {
+        const o = checkChild(`ours matmul (${x.key})`, await this.nodeCase("matmul", { ...args, ...x.args }, x.env));
+        backends[x.key] = o.backend as string;
+        v[x.key].push(gf(median(o.ms as number[])));
+        rss[x.key].push(o.maxRssMb as number);
+      }
+      let peak = 0;
+      for (const p of peers) {
         for (const t of [1, 2]) {
-          const p = checkChild(`torch matmul ${t}`, await this.pyPeer("matmul_torch", { ...args, threads: t }, threadEnv(t)));
-          v[`t${t}`].push(gf(median(p.ms as number[])));
-          if (t === 2) v.t2peak.push(gf(Math.min(...(p.ms as number[]))));
-          rss[`t${t}`].push(p.maxRssMb as number);
+          const q = checkChild(`${p.key} matmul ${t}`, await runChild(p.python, [path.join(this.root, "bench", "peers", "matmul_torch.py"), JSON.stringify({ ...args, threads: t })], { env: threadEnv(t), cwd: this.root }));
+          v[`${p.key}-${t}t`].push(gf(median(q.ms as number[])));
+          peak = Math.max(peak, gf(Math.min(...(q.ms as number[]))));
+          rss[`${p.key}-${t}t`].push(q.maxRssMb as number);
         }
       }
+      v.peak.push(peak);
     }
     const label = `dense matmul ${n}×${n} float32`;
-    const fo = this.figure({ id: "matmul.ours", section: "matmul", label, unit: "GFLOP/s", who: "ours", tool: `tfjs ${backend} (default backend, 1 thread)`, values: v.ours, maxRssMb: Math.max(...rss.ours) });
-    const fo2 = this.figure({ id: "matmul.ours-2t", section: "matmul", label, unit: "GFLOP/s", who: "ours", tool: `tfjs ${backend}, 2 threads (opt-in: ELBO_LAB_WASM_THREADS=2)`, values: v.ours2, maxRssMb: Math.max(...rss.ours2) });
-    if (torch.ok) {
-      const f1 = this.figure({ id: "matmul.torch-1t", section: "matmul", label, unit: "GFLOP/s", who: "peer", tool: "PyTorch + OpenBLAS, 1 thread", values: v.t1, maxRssMb: Math.max(...rss.t1) });
-      const f2 = this.figure({ id: "matmul.torch-2t", section: "matmul", label, unit: "GFLOP/s", who: "peer", tool: "PyTorch + OpenBLAS, 2 threads", values: v.t2, maxRssMb: Math.max(...rss.t2) });
-      const ceil = this.figure({ id: "matmul.ceiling", section: "matmul", label: "measured ceiling of this machine", unit: "GFLOP/s", who: "ceiling", tool: "fastest single PyTorch+OpenBLAS 2-thread product of each round", values: v.t2peak, maxRssMb: null, note: "the machine's ceiling is taken as the best 2-thread OpenBLAS (AVX2/AVX-512 kernels) product time in each round" });
-      this.ratio("matmul.ours/torch-1t", fo, f1, true);
-      this.ratio("matmul.ours/torch-2t", fo, f2, true);
-      const rc = this.ratio("matmul.ours/ceiling", fo, ceil, true);
-      this.ratio("matmul.ours-2t/torch-2t", fo2, f2, true);
-      const rc2 = this.ratio("matmul.ours-2t/ceiling", fo2, ceil, true);
-      this.results.notes.push(`matmul: ours reaches ${(rc.median * 100).toFixed(0)} % of the measured 2-thread ceiling on one thread (128-bit wasm SIMD: one core at 4 float32 lanes, against OpenBLAS's AVX-512 kernels on two), ${(rc2.median * 100).toFixed(0)} % with 2 wasm threads.`);
-    } else this.skip("PyTorch matmul peer", torch.why);
+    const fv: Record<string, Figure> = {};
+    for (const x of variants) fv[x.key] = this.figure({ id: x.key === "ours" ? "matmul.ours" : `matmul.ours-${x.key}`, section: "matmul", label, unit: "GFLOP/s", who: "ours", tool: `tfjs ${backends[x.key]}: ${x.tool}`, values: v[x.key], maxRssMb: Math.max(...rss[x.key]) });
+    if (!peers.length) return;
+    for (const p of peers) {
+      const f1 = this.figure({ id: `matmul.${p.key}-1t`, section: "matmul", label, unit: "GFLOP/s", who: "peer", tool: `${p.label}, 1 thread`, values: v[`${p.key}-1t`], maxRssMb: Math.max(...rss[`${p.key}-1t`]) });
+      const f2 = this.figure({ id: `matmul.${p.key}-2t`, section: "matmul", label, unit: "GFLOP/s", who: "peer", tool: `${p.label}, 2 threads`, values: v[`${p.key}-2t`], maxRssMb: Math.max(...rss[`${p.key}-2t`]) });
+      this.ratio(`matmul.ours/${p.key}-2t`, fv.ours, f2, true);
+      if (fv["1t"]) this.ratio(`matmul.ours-1t/${p.key}-1t`, fv["1t"], f1, true);
+      this.ratio(`matmul.ours-wasm/${p.key}-1t`, fv.wasm, f1, true);
+    }
+    const ceil = this.figure({ id: "matmul.ceiling", section: "matmul", label: "measured ceiling of this machine", unit: "GFLOP/s", who: "ceiling", tool: "fastest single PyTorch product (any peer, 1 or 2 threads) of each round", values: v.peak, maxRssMb: null });
+    const rc = this.ratio("matmul.ours/ceiling", fv.ours, ceil, true);
+    const rw = this.ratio("matmul.ours-wasm/ceiling", fv.wasm, ceil, true);
+    this.results.notes.push(`matmul: the default backend (${backends.ours}) reaches ${(rc.median * 100).toFixed(0)} % of the measured ceiling; the wasm fallback on one thread ${(rw.median * 100).toFixed(0)} %.`);
   }
 
   // ───────────────────────────── 4. the notebook suite ─────────────────────────────

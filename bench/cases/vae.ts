@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const { gradient } = a;
   // The default "sparse" is for the analytic step; with autodiff only an explicit value is passed on (and rejected).
   const givenFirstLayer = process.argv[2] ? "firstLayer" in (JSON.parse(process.argv[2]) as object) : false;
-  const firstLayer = gradient === "analytic" || givenFirstLayer ? a.firstLayer : undefined;
+  // Unset: trainVae's default for the backend (dense on tensorflow, sparse on wasm).
+  const firstLayer = givenFirstLayer ? a.firstLayer : undefined;
   const backend = await initBackend(a.backend ? { prefer: a.backend } : {});
   const split = loadMnistSplit();
   const train = a.limitTrain ? head(split.train, a.limitTrain) : split.train;

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend";
+import { BACKEND_UNDER_TEST, initTestBackend } from "./tested-backend";
 import {
   elboGaussianMC, fitGaussianVI, gradientEstimates, GradientEstimator, normalNormalTf, squaredNormalTf,
 } from "./gradient-vi";
@@ -20,14 +21,14 @@ function meanVar(a: Float64Array): { mean: number; variance: number } {
 }
 
 test("normal-normal log joint MC ELBO matches the reference closed-form ELBO (5 standard errors at 1e5 draws)", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   // With 1e5 draws the MC ELBO of q = N(0, 1) has standard error ≈ 0.02; 5 se.
   const e = elboGaussianMC(normalNormalTf(nn), nn.probe.q, { samples: 100000, seed: 5 });
   assert.ok(Math.abs(e - nn.probe.elbo) < 0.1, `MC ELBO ${e} vs closed form ${nn.probe.elbo}`);
 });
 
 test("all three gradient estimators are unbiased; variance: score > score-baseline > reparam", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const model = normalNormalTf(nn);
   const v: Record<string, number> = {};
   for (const est of ["reparam", "score", "score-baseline"] as GradientEstimator[]) {
@@ -44,7 +45,7 @@ test("all three gradient estimators are unbiased; variance: score > score-baseli
 });
 
 test("Adam with reparameterised gradients converges to the exact posterior and ELBO → log p(x)", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const model = normalNormalTf(nn);
   const before = tf.memory().numTensors;
   const r = fitGaussianVI(model, { estimator: "reparam", steps: 2000, samples: 16, learningRate: 0.05, seed: 3 });
@@ -60,14 +61,14 @@ test("Adam with reparameterised gradients converges to the exact posterior and E
 });
 
 test("score function with a leave-one-out baseline also converges (tolerance 5% of sd)", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const r = fitGaussianVI(normalNormalTf(nn), { estimator: "score-baseline", steps: 1500, samples: 16, seed: 4 });
   assert.ok(Math.abs(r.q.mean - nn.posteriorMean) < 0.05 * nn.posteriorSd, `mean ${r.q.mean}`);
   assert.ok(Math.abs(r.q.sd / nn.posteriorSd - 1) < 0.05, `sd ${r.q.sd}`);
 });
 
 test("squared-normal: q lands in one of the two modes and the gap stays ≈ log 2 > 0", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const sq = ref.squaredNormal;
   const model = squaredNormalTf(sq);
   const xbar = sq.x.reduce((a, b) => a + b, 0) / sq.x.length;
@@ -82,17 +83,17 @@ test("squared-normal: q lands in one of the two modes and the gap stays ≈ log 
   }
 });
 
-test("wasm and cpu agree at float32 tolerance on gradient estimates", async () => {
+test(`${BACKEND_UNDER_TEST} and cpu agree at float32 tolerance on gradient estimates`, async () => {
   const out: Record<string, { dMean: Float64Array; dLogSd: Float64Array }> = {};
-  for (const b of ["wasm", "cpu"] as const) {
+  for (const b of [BACKEND_UNDER_TEST, "cpu"] as const) {
     await initBackend({ prefer: b });
     out[b] = gradientEstimates(normalNormalTf(nn), nn.probe.q, "reparam", { repeats: 200, samples: 4, seed: 2 });
   }
   for (let i = 0; i < 200; i++) {
     for (const k of ["dMean", "dLogSd"] as const) {
-      const a = out.wasm[k][i], c = out.cpu[k][i];
-      assert.ok(Math.abs(a - c) <= 1e-3 * (1 + Math.abs(c)), `${k}[${i}]: wasm ${a} cpu ${c}`);
+      const a = out[BACKEND_UNDER_TEST][k][i], c = out.cpu[k][i];
+      assert.ok(Math.abs(a - c) <= 1e-3 * (1 + Math.abs(c)), `${k}[${i}]: ${BACKEND_UNDER_TEST} ${a} cpu ${c}`);
     }
   }
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
 });

@@ -9,6 +9,7 @@ export * from "./gradient-vi";
 export * from "./mnist";
 export * from "./vae";
 export * from "./vae-trainer";
+export { createNativeVaeTrainer } from "./vae-native-trainer";
 export { PackedAdam, type AdamOptions } from "./adam";
 export { wasmThreadsCount } from "./wasm-threads";
 export * as tfRandom from "./rng";

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend";
+import { BACKEND_UNDER_TEST, initTestBackend } from "./tested-backend";
 import { matMulT } from "./matmul";
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -10,7 +11,7 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-for (const backend of ["wasm", "cpu"] as const) {
+for (const backend of [BACKEND_UNDER_TEST, "cpu"] as const) {
   test(`matMulT: value and gradients equal tf.matMul's (${backend}, float32 tolerance 1e-5)`, async () => {
     await initBackend({ prefer: backend });
     const before = tf.memory().numTensors;
@@ -29,6 +30,6 @@ for (const backend of ["wasm", "cpu"] as const) {
     }
     tf.dispose([a, b, w, ga, gb, ra, rb, v, rv]);
     assert.equal(tf.memory().numTensors, before);
-    await initBackend({ prefer: "wasm" });
+    await initTestBackend();
   });
 }

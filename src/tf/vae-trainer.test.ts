@@ -2,14 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend";
+import { BACKEND_UNDER_TEST, initTestBackend, WASM_ONLY } from "./tested-backend";
 import { loadMnistSplit } from "./mnist";
-import { createVae, createVaeTrainer, trainVae, vaeElboTerms, VAE_WEIGHT_NAMES, type VaeWeightName } from "./vae";
+import { createVae, createVaeTrainer, defaultFirstLayer, trainVae, vaeElboTerms, VAE_WEIGHT_NAMES, type VaeWeightName } from "./vae";
 import { createAnalyticVaeTrainer, packVaeWeights, unpackVaeWeights, vaeAnalyticGradients, type VaeWeightArrays } from "./vae-trainer";
 
 const data = loadMnistSplit({ limitTrain: 384, limitTest: 256 });
 
 test("packVaeWeights / unpackVaeWeights round-trip every weight exactly (small odd sizes)", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const config = { inputDim: 7, hiddenDim: 5, latentDim: 3, seed: 2 };
   const vae = createVae(config);
   const w = {} as VaeWeightArrays;
@@ -20,7 +21,7 @@ test("packVaeWeights / unpackVaeWeights round-trip every weight exactly (small o
   vae.dispose();
 });
 
-for (const backend of ["wasm", "cpu"] as const) {
+for (const backend of [BACKEND_UNDER_TEST, "cpu"] as const) {
   test(`hand-derived gradient = tfjs autodiff of mean(KL − rec) (${backend}; float32 tolerance 1e-5 of each weight's largest gradient)`, async () => {
     await initBackend({ prefer: backend });
     const before = tf.memory().numTensors;
@@ -50,11 +51,11 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([auto.value, ...Object.values(auto.grads)]);
     vae.dispose();
     assert.equal(tf.memory().numTensors, before);
-    await initBackend({ prefer: "wasm" });
+    await initTestBackend();
   });
 }
 
-test("analytic trainer: wasm kernels (sparse first layer, SIMD Adam) and the JS path take the same steps (float32 tolerance 1e-4)", async () => {
+test("analytic trainer: wasm kernels (sparse first layer, SIMD Adam) and the JS path take the same steps (float32 tolerance 1e-4)", { skip: WASM_ONLY }, async () => {
   await initBackend({ prefer: "wasm" });
   const results: number[][] = [];
   for (const useWasm of [true, false]) {
@@ -77,11 +78,13 @@ test("analytic trainer: wasm kernels (sparse first layer, SIMD Adam) and the JS 
 });
 
 test("analytic trainer: tensor count flat over steps, variables written by syncWeights, nothing left after dispose", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const vae = createVae({ seed: 6 });
   const baseline = tf.memory().numTensors;
   const w0 = vae.weights["dec.w2"].dataSync().slice();
   const trainer = createVaeTrainer(vae, data.train);
+  // The native trainer keeps its parameters and Adam's moments as tensors; the others keep none.
+  const held = tf.memory().numTensors;
   const counts: number[] = [];
   for (let s = 0; s < 3; s++) {
     const rows = Int32Array.from({ length: 128 }, (_, i) => (s * 128 + i) % data.train.n);
@@ -89,7 +92,7 @@ test("analytic trainer: tensor count flat over steps, variables written by syncW
     assert.ok(r.rec < 0 && r.kl >= 0, JSON.stringify(r));
     counts.push(tf.memory().numTensors);
   }
-  assert.deepEqual(counts, [baseline, baseline, baseline]);
+  assert.deepEqual(counts, [held, held, held]);
   assert.deepEqual(vae.weights["dec.w2"].dataSync(), w0, "variables untouched until syncWeights");
   trainer.syncWeights();
   assert.notDeepEqual(vae.weights["dec.w2"].dataSync(), w0);
@@ -99,7 +102,7 @@ test("analytic trainer: tensor count flat over steps, variables written by syncW
 });
 
 test("analytic and autodiff training follow the same path (2 epochs, same seeds; test ELBO within 0.05 nats)", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const out: Record<string, number[]> = {};
   for (const gradient of ["analytic", "autodiff"] as const) {
     const vae = createVae({ seed: 8 });
@@ -122,7 +125,7 @@ test("analytic and autodiff training follow the same path (2 epochs, same seeds;
 // measured differences on cpu: ≤ 3.4e-7 of each weight's largest gradient, ≤ 5e-8 relative in
 // rec and KL (summed in float64). Tolerances: 1e-5 of each weight's largest |gradient| (as for
 // autodiff above) and 1e-6 relative for rec and KL, ~20× the measured worst case.
-for (const backend of ["wasm", "cpu"] as const) {
+for (const backend of [BACKEND_UNDER_TEST, "cpu"] as const) {
   test(`dense first layer = sparse first layer: same loss and gradients from the same weights and batch (${backend}; float32 tolerance 1e-5 of each weight's largest gradient, 1e-6 relative in rec and KL)`, async () => {
     await initBackend({ prefer: backend });
     const before = tf.memory().numTensors;
@@ -143,13 +146,13 @@ for (const backend of ["wasm", "cpu"] as const) {
       vae.dispose();
     }
     assert.equal(tf.memory().numTensors, before);
-    await initBackend({ prefer: "wasm" });
+    await initTestBackend();
   });
 }
 
-test("analytic trainer: dense and sparse first layer take the same steps (wasm kernels and JS path; float32 tolerance 1e-4), tensor count flat with dense", async () => {
-  await initBackend({ prefer: "wasm" });
-  for (const useWasm of [true, false]) {
+test(`analytic trainer: dense and sparse first layer take the same steps (${BACKEND_UNDER_TEST === "wasm" ? "wasm kernels and JS path" : BACKEND_UNDER_TEST}; float32 tolerance 1e-4), tensor count flat with dense`, async () => {
+  await initTestBackend();
+  for (const useWasm of BACKEND_UNDER_TEST === "wasm" ? [true, false] : [false]) {
     const results: Record<string, number[]> = {};
     for (const firstLayer of ["sparse", "dense"] as const) {
       const vae = createVae({ seed: 12 });
@@ -179,17 +182,20 @@ test("analytic trainer: dense and sparse first layer take the same steps (wasm k
 });
 
 test("trainVae firstLayer: dense follows the sparse path and is reported; bad values and autodiff rejected with the reason", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const small = { train: { ...data.train, x: data.train.x.subarray(0, 256 * 784), labels: data.train.labels.subarray(0, 256), indices: data.train.indices.subarray(0, 256), n: 256 }, test: data.test };
   const elbo: Record<string, number[]> = {};
-  for (const firstLayer of [undefined, "dense"] as const) {
+  for (const firstLayer of [undefined, "sparse", "dense"] as const) {
     const vae = createVae({ seed: 8 });
     const r = await trainVae(vae, small, { epochs: 1, seed: 9, firstLayer });
-    assert.equal(r.firstLayer, firstLayer ?? "sparse");
-    elbo[r.firstLayer] = [r.history[0].train.elbo, r.history[0].test.elbo];
+    assert.equal(r.firstLayer, firstLayer ?? defaultFirstLayer());
+    elbo[firstLayer ?? "default"] = [r.history[0].train.elbo, r.history[0].test.elbo];
     vae.dispose();
   }
-  for (let i = 0; i < 2; i++) assert.ok(Math.abs(elbo.dense[i] - elbo.sparse[i]) < 1e-3, `dense ${elbo.dense} vs sparse ${elbo.sparse}`);
+  for (let i = 0; i < 2; i++) {
+    assert.ok(Math.abs(elbo.dense[i] - elbo.sparse[i]) < 1e-3, `dense ${elbo.dense} vs sparse ${elbo.sparse}`);
+    assert.equal(elbo.default[i], elbo[defaultFirstLayer()][i], "the default is the same run as its explicit first layer");
+  }
   const vae = createVae({ seed: 8 });
   const before = tf.memory().numTensors;
   await assert.rejects(trainVae(vae, small, { epochs: 1, firstLayer: "Dense" as never }), /trainVae: firstLayer must be "sparse" or "dense", got "Dense"/);

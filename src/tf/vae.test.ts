@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend";
+import { BACKEND_UNDER_TEST, initTestBackend } from "./tested-backend";
 import { loadMnistSplit } from "./mnist";
 import {
   createVae, evaluateVae, iwaeBoundVae, loadVae, saveVae, trainVae, vaeLatentGrid, VAE_WEIGHT_NAMES,
@@ -14,7 +15,7 @@ import {
 const data = loadMnistSplit({ limitTrain: 384, limitTest: 256 });
 
 test("training: ELBO = reconstruction − KL, KL ≥ 0, the test ELBO rises, tensors stay flat", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const baseline = tf.memory().numTensors;
   const vae = createVae({ seed: 1 });
   const withModel = tf.memory().numTensors;
@@ -30,8 +31,8 @@ test("training: ELBO = reconstruction − KL, KL ≥ 0, the test ELBO rises, ten
   });
   assert.deepEqual(epochsSeen, [1, 2, 3]);
   assert.equal(r.history.length, 3);
-  assert.equal(r.backend, "wasm");
-  assert.equal(r.transposeTrick, true);
+  assert.equal(r.backend, BACKEND_UNDER_TEST);
+  assert.equal(r.transposeTrick, BACKEND_UNDER_TEST === "wasm");
   // After the first step Adam has made its moment variables; from then on the count is constant.
   assert.equal(counts.length, 9);
   for (const c of counts.slice(1)) assert.equal(c, counts[1], `tensor counts per step: ${counts}`);
@@ -50,7 +51,7 @@ test("training: ELBO = reconstruction − KL, KL ≥ 0, the test ELBO rises, ten
 });
 
 test("the smoke option trains one epoch on 256 images", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const vae = createVae({ seed: 9 });
   const steps: number[] = [];
   const r = await trainVae(vae, loadMnistSplit(), { smoke: true, onStep: (s) => steps.push(s.step) });
@@ -60,7 +61,7 @@ test("the smoke option trains one epoch on 256 images", async () => {
 });
 
 test("importance-weighted bounds: L1 ≈ ELBO ≤ L5 ≤ L50 on average", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const vae = createVae({ seed: 3 });
   await trainVae(vae, data, { epochs: 2, seed: 4 });
   const before = tf.memory().numTensors;
@@ -94,7 +95,7 @@ test("evaluateVae's per-image values average to its ELBO, and L1 − ELBO is wit
 });
 
 test("a saved and reloaded model gives the same test ELBO", async () => {
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const vae = createVae({ seed: 5, latentDim: 2 });
   await trainVae(vae, data, { epochs: 1, seed: 6 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-vae-"));
@@ -111,15 +112,15 @@ test("a saved and reloaded model gives the same test ELBO", async () => {
   fs.rmSync(dir, { recursive: true });
 });
 
-test("wasm and cpu agree at float32 tolerance (evaluation, and 2 training steps from one init)", async () => {
+test(`${BACKEND_UNDER_TEST} and cpu agree at float32 tolerance (evaluation, and 2 training steps from one init)`, async () => {
   const small = loadMnistSplit({ limitTrain: 256, limitTest: 64 });
   const results: Record<string, { initial: number; trained: number }> = {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-vae-"));
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
   const init = createVae({ seed: 7 });
   saveVae(init, dir);
   init.dispose();
-  for (const b of ["wasm", "cpu"] as const) {
+  for (const b of [BACKEND_UNDER_TEST, "cpu"] as const) {
     await initBackend({ prefer: b });
     const vae = loadVae(dir);
     const initial = evaluateVae(vae, small.test).elbo;
@@ -128,9 +129,9 @@ test("wasm and cpu agree at float32 tolerance (evaluation, and 2 training steps 
     vae.dispose();
   }
   for (const k of ["initial", "trained"] as const) {
-    const a = results.wasm[k], c = results.cpu[k];
-    assert.ok(Math.abs(a - c) <= 1e-3 * Math.abs(c), `${k}: wasm ${a} cpu ${c}`);
+    const a = results[BACKEND_UNDER_TEST][k], c = results.cpu[k];
+    assert.ok(Math.abs(a - c) <= 1e-3 * Math.abs(c), `${k}: ${BACKEND_UNDER_TEST} ${a} cpu ${c}`);
   }
   fs.rmSync(dir, { recursive: true });
-  await initBackend({ prefer: "wasm" });
+  await initTestBackend();
 });

@@ -25,6 +25,7 @@ import { PackedAdam } from "./adam";
 import { dense } from "./matmul";
 import { createRng, permutation } from "./rng";
 import { createAnalyticVaeTrainer, parseVaeFirstLayer, type VaeFirstLayer, type VaeTrainer, type VaeTrainerTiming } from "./vae-trainer";
+import { createNativeVaeTrainer } from "./vae-native-trainer";
 import { DigitSet, MNIST_PIXELS } from "./mnist";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -329,11 +330,20 @@ export type VaeGradientMode = "analytic" | "autodiff";
 export type { VaeFirstLayer } from "./vae-trainer";
 
 /**
- * The first-layer mode of a trainer with gradient `gradient`: `firstLayer` checked ("sparse"
- * when unset) for the analytic step; "dense" for autodiff, which rejects any `firstLayer`.
+ * The analytic step's first layer when none is asked for: "dense" on native TensorFlow (its
+ * matrix products are fast and the whole step stays in TensorFlow, `vae-native-trainer.ts`),
+ * "sparse" elsewhere (the wasm kernels' fast path; on cpu the sparse JS loop beats a dense product).
+ */
+export function defaultFirstLayer(): VaeFirstLayer {
+  return backendName() === "tensorflow" ? "dense" : "sparse";
+}
+
+/**
+ * The first-layer mode of a trainer with gradient `gradient`: `firstLayer` checked
+ * (`defaultFirstLayer()` when unset) for the analytic step; "dense" for autodiff, which rejects any `firstLayer`.
  */
 function resolveFirstLayer(where: string, gradient: VaeGradientMode, firstLayer: unknown): VaeFirstLayer {
-  if (gradient !== "autodiff") return parseVaeFirstLayer(firstLayer, where);
+  if (gradient !== "autodiff") return firstLayer === undefined ? defaultFirstLayer() : parseVaeFirstLayer(firstLayer, where);
   if (firstLayer === undefined) return "dense";
   const v = parseVaeFirstLayer(firstLayer, where);
   throw new Error(
@@ -357,7 +367,11 @@ export function createVaeTrainer(
 ): VaeTrainer {
   const gradient = options.gradient ?? "analytic";
   const firstLayer = resolveFirstLayer("createVaeTrainer", gradient, options.firstLayer);
-  if (gradient === "analytic") return createAnalyticVaeTrainer(vae, train, { learningRate: options.learningRate, firstLayer });
+  if (gradient === "analytic") {
+    // On native TensorFlow the dense step runs as TensorFlow ops end to end (vae-native-trainer.ts).
+    if (firstLayer === "dense" && backendName() === "tensorflow") return createNativeVaeTrainer(vae, train, { learningRate: options.learningRate });
+    return createAnalyticVaeTrainer(vae, train, { learningRate: options.learningRate, firstLayer });
+  }
   const trick = options.transposeTrick ?? defaultTransposeTrick();
   const varList = VAE_WEIGHT_NAMES.map((n) => vae.weights[n]);
   // The JS update (float32 arrays, one pass per weight), as this step has always used; the
@@ -430,8 +444,8 @@ export async function trainVae(
   options: TrainVaeOptions = {},
 ): Promise<TrainVaeResult> {
   const gradient = options.gradient ?? "analytic";
-  const firstLayer = resolveFirstLayer("trainVae", gradient, options.firstLayer);
   await ensureBackend();
+  const firstLayer = resolveFirstLayer("trainVae", gradient, options.firstLayer);
   const smoke = options.smoke ?? false;
   const train = smoke ? limitSet(data.train, 256) : data.train;
   const test = smoke ? limitSet(data.test, 256) : data.test;

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend";
+import { WASM_ONLY } from "./tested-backend";
 import { loadMnistSplit } from "./mnist";
 import { createRng } from "./rng";
 import { createVae, createVaeTrainer } from "./vae";
@@ -19,18 +20,18 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-test("a process that uses the threaded wasm backend exits by itself (its pthread workers are unref'd)", () => {
+test("a process that uses the threaded wasm backend exits by itself (its pthread workers are unref'd)", { skip: WASM_ONLY }, () => {
   const backendJs = path.join(__dirname, "backend.js");
   const script =
     `const tf = require("@tensorflow/tfjs"); const { initBackend } = require(${JSON.stringify(backendJs)});` +
-    `initBackend({ threads: 2 }).then((n) => { const y = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])); console.log(n, y.dataSync()[0]); });`;
+    `initBackend({ prefer: "wasm", threads: 2 }).then((n) => { const y = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])); console.log(n, y.dataSync()[0]); });`;
   const r = spawnSync(process.execPath, ["-e", script], { cwd: path.join(__dirname, "..", "..", ".."), encoding: "utf8", timeout: 60_000 });
   assert.equal(r.signal, null, `killed by ${r.signal} (did not exit); stderr: ${r.stderr}`);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /wasm 64/);
 });
 
-test(`initBackend({ threads: 2 }): the threaded build runs with ${expectedThreads} threads and matMul is right (float64 reference, float32 error bound K·2⁻²⁴·Σ|a·b|)`, async () => {
+test(`initBackend({ threads: 2 }): the threaded build runs with ${expectedThreads} threads and matMul is right (float64 reference, float32 error bound K·2⁻²⁴·Σ|a·b|)`, { skip: WASM_ONLY }, async () => {
   const [M, K, N] = [200, 300, 100];
   const rng = createRng(7);
   const av = Float32Array.from({ length: M * K }, () => rng.normal());
@@ -53,7 +54,7 @@ test(`initBackend({ threads: 2 }): the threaded build runs with ${expectedThread
   }
 });
 
-test("the VAE trainer (wasm kernels on the shared memory) gives the same steps with 2 threads as with 1", async () => {
+test("the VAE trainer (wasm kernels on the shared memory) gives the same steps with 2 threads as with 1", { skip: WASM_ONLY }, async () => {
   const data = loadMnistSplit({ limitTrain: 256, limitTest: 16 });
   const run = async (threads: number) => {
     await initBackend({ prefer: "wasm", threads });
