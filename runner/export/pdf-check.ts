@@ -66,10 +66,11 @@ function markdownMath(cells: Cell[]): string[] {
   return out;
 }
 
-/** Text the code cells put on the page: their sources (unless removed) and their text outputs. */
+/** Text that may legitimately show TeX: code cells' sources (unless removed) and outputs, markdown outside math. */
 function codeText(cells: Cell[]): string {
   const parts: string[] = [];
   for (const c of cells) {
+    if (c.cell_type === "markdown") parts.push(joined(c.source).replace(/\$\$[\s\S]+?\$\$|\$[^$\n]+?\$/g, " "));
     if (c.cell_type !== "code") continue;
     if (!removesInput(c)) parts.push(joined(c.source));
     for (const o of c.outputs ?? []) {
@@ -176,30 +177,34 @@ export function pdfPages(pdf: string): number {
   return Number(/Pages:\s+(\d+)/.exec(run("pdfinfo", [pdf]))?.[1] ?? NaN);
 }
 
+/** Without any whitespace: PDF text breaks lines and pads code spans where the source has none. */
+const squeeze = (s: string) => s.replace(/\s+/g, "");
+
 /** Compares a PDF with what its notebook expects (see the file comment). */
 export function checkPdf(pdf: string, exp: Expectations): PdfFindings {
   const raw = pdfText(pdf);
   const text = normalize(raw);
+  const flat = squeeze(text);
   // Headings in order: each searched after the previous one. Headings repeated verbatim still match in order.
   const missingHeadings: string[] = [];
   let at = 0;
   for (const h of exp.headings) {
-    const i = text.indexOf(h, at);
+    const i = flat.indexOf(squeeze(h), at);
     if (i < 0) missingHeadings.push(h);
-    else at = i + h.length;
+    else at = i + squeeze(h).length;
   }
-  const lastCellFound = exp.lastCell.every((c) => text.includes(c));
+  const lastCellFound = exp.lastCell.every((c) => flat.includes(squeeze(c)));
   const rawMath: string[] = [];
   for (const m of exp.math) {
     const snippet = normalize(`$${m}$`);
-    if (m.length > 1 && text.includes(snippet)) rawMath.push(snippet);
+    if (m.length > 1 && flat.includes(squeeze(snippet))) rawMath.push(snippet);
   }
   for (const [cmd, inCode] of exp.texCommands) {
     const n = countWord(text, cmd);
     if (n > inCode) rawMath.push(`${cmd} ×${n} (code writes it ${inCode}×)`);
   }
-  const titlesInText = exp.figures.filter((t) => t && text.includes(t)).length;
-  const removedInputsShown = exp.removedInputs.filter((s) => s.length >= 8 && text.includes(s));
+  const titlesInText = exp.figures.filter((t) => t && flat.includes(squeeze(t))).length;
+  const removedInputsShown = exp.removedInputs.filter((s) => s.length >= 8 && flat.includes(squeeze(s)));
   return { pages: pdfPages(pdf), images: pdfImageCount(pdf), missingHeadings, lastCellFound, rawMath, titlesInText, removedInputsShown, text: raw };
 }
 
