@@ -7,6 +7,8 @@
  * - **equations typeset**: no inline math left with its `$` delimiters, and no TeX command of the
  *   markdown's math (`\frac`, `\mathrm`, …) more often in the text than the code cells themselves
  *   write it;
+ * - **every character printed**: none that the PDF's fonts lack (the LaTeX route's default fonts have no
+ *   ✔, ≥, ∫ or ‖ outside math: pdftotext reads them as U+FFFD);
  * - **figures**: how many raster images the PDF embeds (the static PNG of each figure in a printed
  *   page), and which figure titles its text holds (vector figures on the LaTeX route keep theirs).
  *
@@ -154,6 +156,8 @@ export interface PdfFindings {
   titlesInText: number;
   /** Inputs that should have been removed but are in the text. */
   removedInputsShown: string[];
+  /** Characters the PDF's fonts lack (pdftotext gives U+FFFD for them): a ✔ or ≥ printed as a blank. */
+  missingGlyphs: number;
   text: string;
 }
 
@@ -205,7 +209,8 @@ export function checkPdf(pdf: string, exp: Expectations): PdfFindings {
   }
   const titlesInText = exp.figures.filter((t) => t && flat.includes(squeeze(t))).length;
   const removedInputsShown = exp.removedInputs.filter((s) => s.length >= 8 && flat.includes(squeeze(s)));
-  return { pages: pdfPages(pdf), images: pdfImageCount(pdf), missingHeadings, lastCellFound, rawMath, titlesInText, removedInputsShown, text: raw };
+  const missingGlyphs = (raw.match(/\uFFFD/g) ?? []).length;
+  return { pages: pdfPages(pdf), images: pdfImageCount(pdf), missingHeadings, lastCellFound, rawMath, titlesInText, removedInputsShown, missingGlyphs, text: raw };
 }
 
 /** One line saying what is wrong with a PDF, or null when it is complete and every equation is typeset. */
@@ -216,6 +221,7 @@ export function pdfProblems(f: PdfFindings, exp: Expectations, opts: { rasterFig
   if (f.rawMath.length) out.push(`equations not typeset: ${f.rawMath.slice(0, 5).join(", ")}${f.rawMath.length > 5 ? ", …" : ""}`);
   if (opts.rasterFigures && f.images < exp.figures.length) out.push(`${f.images} images for ${exp.figures.length} figures`);
   if (!opts.rasterFigures && f.titlesInText < exp.figures.length) out.push(`${f.titlesInText} of ${exp.figures.length} figure titles in the text`);
+  if (f.missingGlyphs) out.push(`${f.missingGlyphs} characters missing from the PDF's fonts (U+FFFD in its text)`);
   if (f.removedInputsShown.length) out.push(`inputs tagged ${REMOVE_INPUT_TAGS.join("/")} are shown: ${f.removedInputsShown.join(" | ")}`);
   return out;
 }
