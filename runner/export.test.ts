@@ -9,6 +9,7 @@
  *   no reference outside build/html;
  * - the PDF: pages rendered by pdftoppm, one embedded image per figure (pdfimages -list);
  * - nbconvert's LaTeX route picks the figures' application/pdf;
+ * - the inputs of the cells tagged remove-input / hide-input are in neither the HTML nor the PDF;
  * - no Chromium left running after the kernel exited.
  */
 import { strict as assert } from "node:assert";
@@ -28,6 +29,9 @@ import { runNotebooks, type RunOutcome } from "./run";
 const root = projectRoot();
 const FIXTURE = path.join(root, "test", "fixtures", "display", "figures.ipynb");
 const FIGURES = 3;
+/** First lines of the fixture's cells tagged remove-input and hide-input, and of an untagged one. */
+const REMOVED = ["const means = [-1, -0.5, 0", "const elbo = [-2.63, -2.31, -2.24];"];
+const KEPT = "const r1 = await showFigure(densityFigure({";
 const jupyter = findJupyterPython().found;
 const chromium = findChromium();
 const skip = !jupyter ? "no Jupyter python found" : !chromium.path ? `no Chromium: ${chromium.reason}` : false;
@@ -69,7 +73,7 @@ test("the fixture runs and exports without problems", { skip }, () => {
   assert.equal(r.status, "ok", `run failed: ${r.kind} ${r.message}\n${r.cell?.stderr ?? ""}`);
   assert.equal(r.checksPassed, 3);
   assert.ok(exported, `exportAll returned false:\n${JSON.stringify(report.notebooks.map((n) => n.problems), null, 1)}`);
-  for (const f of ["index.html", "html/_static/mathjax/MathJax.js", "html/_static/require.min.js"]) assert.ok(fs.existsSync(path.join(build, f)), `${f} missing`);
+  for (const f of ["index.html", "html/_static/mathjax/MathJax.js"]) assert.ok(fs.existsSync(path.join(build, f)), `${f} missing`);
   const index = fs.readFileSync(path.join(build, "index.html"), "utf8");
   const n = report.notebooks[0];
   assert.ok(index.includes(`href="html/${path.basename(n.html!)}"`) && index.includes(`href="pdf/${path.basename(n.pdf!)}"`), "index links the HTML and the PDF");
@@ -109,8 +113,10 @@ test("the HTML works offline: every figure drawn, sliders move, math typeset, no
       roots: Array.from(document.querySelectorAll(".js-plotly-plot")).filter((p) => p.querySelector(".main-svg")).length,
       unrenderedMath: document.body.innerText.includes("\\mathrm{ELBO}"),
       tables: document.querySelectorAll("table.elbo-lab-table").length,
+      removedInputs: REMOVED.filter((r) => document.body.innerText.includes(r)),
+      keptInput: document.body.innerText.includes(KEPT),
     }));
-    assert.deepEqual(seen, { plots: FIGURES, roots: FIGURES, unrenderedMath: false, tables: 1 });
+    assert.deepEqual(seen, { plots: FIGURES, roots: FIGURES, unrenderedMath: false, tables: 1, removedInputs: [], keptInput: true });
     // The slider: jump to another frame with no kernel, and q moves.
     const moved = await page.evaluate(async () => {
       const gd = Array.from(document.querySelectorAll(".js-plotly-plot")).find((g) => (g as unknown as { _transitionData: { _frames: unknown[] } })._transitionData._frames.length > 0) as unknown as {
@@ -138,6 +144,9 @@ test("the PDF holds every figure as an image, on pages that render", { skip }, (
   const list = execFileSync("pdfimages", ["-list", pdf], { encoding: "utf8" }).trim().split("\n").slice(2);
   const figurePages = new Set(list.map((l) => l.trim().split(/\s+/)[0]));
   assert.equal(list.length, FIGURES, `one raster image per figure:\n${list.join("\n")}`);
+  const text = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+  assert.deepEqual(REMOVED.filter((r) => text.includes(r)), [], "inputs tagged remove-input / hide-input are not printed");
+  assert.ok(text.includes(KEPT), "an untagged input is printed");
   const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
   const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
   assert.equal(pages, report.notebooks[0].check!.pdfPages);

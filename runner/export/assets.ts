@@ -5,18 +5,22 @@
  * is copied once to `html/_static/`, and the pages refer to it by relative URL, so `build/html/` is
  * self-contained: it can be zipped, moved, or opened with no network.
  *
- * MathJax comes from `$ELBO_LAB_MATHJAX` (a folder holding MathJax.js, version 2), the npm package `mathjax`
- * 2.7.9 in node_modules, or Debian's `libjs-mathjax` (`/usr/share/javascript/mathjax`). Without one, the pages keep nbconvert's own
- * MathJax URL (a CDN on nbconvert 7), and the exporter says that math then needs the network.
+ * MathJax comes from `$ELBO_LAB_MATHJAX` (a folder holding MathJax.js, version 2), the npm package
+ * `mathjax@2` in node_modules, or Debian's `libjs-mathjax` (`/usr/share/javascript/mathjax`); require.js
+ * from the npm package `requirejs` or Debian's `libjs-requirejs`. (pip's JupyterLab 4 / nbconvert 7 carry
+ * neither: Debian's Notebook 6 used to bring both.) Without MathJax, the pages keep nbconvert's own
+ * MathJax URL (a CDN on nbconvert 7), and the exporter says that math then needs the network. Without
+ * require.js the pages load none (nothing here needs it: tslab has no widgets, and plotly.js is carried
+ * AMD-safe), instead of nbconvert's CDN copy.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRoot } from "../../kernel/jupyter";
 
 export interface Assets {
   /** Relative URL (from a page in html/) of MathJax.js with its config, or null. */
   mathjaxUrl: string | null;
-  requireJsUrl: string | null;
+  /** Relative URL of require.js, or "" (nbconvert then loads none). */
+  requireJsUrl: string;
   jqueryUrl: string | null;
   notes: string[];
 }
@@ -37,9 +41,18 @@ const MATHJAX_PARTS = [
   "localization/en",
 ];
 
+/** The folder of an npm package in this checkout's node_modules, or null. */
+function npmPackageDir(name: string): string | null {
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
 export function findMathJax(env: NodeJS.ProcessEnv = process.env): string | null {
-  // The npm package `mathjax` 2.7.9 (a dependency) first: the same MathJax on every OS.
-  const candidates = [env[MATHJAX_ENV], path.join(projectRoot(), "node_modules", "mathjax"), "/usr/share/javascript/mathjax"];
+  const candidates = [env[MATHJAX_ENV], npmPackageDir("mathjax"), "/usr/share/javascript/mathjax", "/usr/local/share/javascript/mathjax"];
+  if (env.CONDA_PREFIX) candidates.push(path.join(env.CONDA_PREFIX, "share", "javascript", "mathjax"));
   for (const c of candidates) {
     if (c && fs.existsSync(path.join(c, "MathJax.js")) && fs.existsSync(path.join(c, "config", "TeX-AMS_CHTML-full.js"))) return c;
   }
@@ -89,8 +102,14 @@ export function prepareAssets(htmlDir: string, env: NodeJS.ProcessEnv = process.
       `no local MathJax 2 found (set ${MATHJAX_ENV}, or on Debian: apt-get install libjs-mathjax): equations in the HTML and PDF need the network`,
     );
   }
-  const req = findFile(["/usr/share/javascript/requirejs/require.min.js", "/usr/share/javascript/requirejs/require.js"]);
-  let requireJsUrl: string | null = null;
+  const npmRequire = npmPackageDir("requirejs");
+  const req = findFile([
+    ...(npmRequire ? [path.join(npmRequire, "require.js")] : []),
+    "/usr/share/javascript/requirejs/require.min.js",
+    "/usr/share/javascript/requirejs/require.js",
+  ]);
+  // "" makes nbconvert write <script src=""></script>: nothing is fetched (no CDN), nothing here needs AMD.
+  let requireJsUrl = "";
   if (req) {
     copyIfChanged(req, path.join(staticDir, "require.min.js"));
     requireJsUrl = "_static/require.min.js";

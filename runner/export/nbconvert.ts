@@ -1,9 +1,11 @@
 /**
  * `jupyter nbconvert --to html` on the Jupyter python found by kernel/jupyter.ts (on Debian the
- * `python3` first on PATH may lack Jupyter), with MathJax/require.js pointed at the local copies.
+ * `python3` first on PATH may lack Jupyter), with MathJax/require.js pointed at the local copies and the
+ * inputs of cells tagged `remove-input` / `hide-input` removed.
  */
 import { spawn } from "node:child_process";
 import type { Assets } from "./assets";
+import { REMOVE_INPUT_TAGS } from "./pdf-check";
 
 export interface NbconvertResult {
   ok: boolean;
@@ -22,7 +24,10 @@ export function nbconvertArgs(input: string, outDir: string, outName: string, as
   const args = ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, "--output", outName, "--log-level=WARN"];
   args.push("--TagRemovePreprocessor.enabled=True", `--TagRemovePreprocessor.remove_input_tags=${JSON.stringify(INPUT_HIDING_TAGS)}`);
   if (assets.mathjaxUrl) args.push(`--HTMLExporter.mathjax_url=${assets.mathjaxUrl}`);
-  if (assets.requireJsUrl) args.push(`--HTMLExporter.require_js_url=${assets.requireJsUrl}`);
+  args.push(`--HTMLExporter.require_js_url=${assets.requireJsUrl}`);
+  // Cells tagged remove-input / hide-input (plotting code) show only their outputs, as in nbconvert with
+  // the set-up's config and in Jupyter Book.
+  args.push(`--TagRemovePreprocessor.remove_input_tags=${JSON.stringify([...REMOVE_INPUT_TAGS])}`);
   if (assets.jqueryUrl) args.push(`--HTMLExporter.jquery_url=${assets.jqueryUrl}`);
   args.push(input);
   return args;
