@@ -20,7 +20,7 @@ test("the HTML export leaves out the code of cells tagged hide-input or remove-i
   };
   const input = path.join(dir, "t.ipynb");
   fs.writeFileSync(input, JSON.stringify(nb));
-  const r = await nbconvertHtml(py.found!.python, input, dir, "t", { mathjaxUrl: null, requireJsUrl: null, jqueryUrl: null, notes: [] });
+  const r = await nbconvertHtml(py.found!.python, input, dir, "t", { mathjaxUrl: null, requireJsUrl: "", jqueryUrl: null, notes: [] });
   assert.ok(r.ok, r.stderr);
   const html = fs.readFileSync(path.join(dir, "t.html"), "utf8");
   assert.ok(html.includes("shownCode"));
