@@ -94,6 +94,7 @@ fi
 #    plotly.js (4.8 MB) in one output: about 7 runs in 10 stopped there. The env's own nbconvert config raises it.
 #  - nbconvert's templates load MathJax 2.7 from a CDN, so offline the equations stayed raw TeX: webpdf takes the
 #    same MathJax from node_modules/mathjax (an npm dependency; the page is a local file, so a file URL loads).
+#  - nbconvert ignores jupyter.source_hidden, so figure-only cells carry the hide-input tag, which the config removes.
 #  - Playwright starts only a browser of its own build; where Chromium is installed (Debian's), the env points
 #    Playwright at a browsers folder whose entries are that Chromium, so nothing is downloaded.
 "$PY" - "$ENV_DIR" "$(find_chromium || true)" "$ROOT/node_modules/mathjax/MathJax.js" <<'PY'
@@ -105,6 +106,9 @@ conf_file = os.path.join(conf_dir, "jupyter_nbconvert_config.json")
 conf = json.load(open(conf_file)) if os.path.exists(conf_file) else {}
 conf.setdefault("WebPDFExporter", {})["page_render_timeout"] = 5000
 conf["WebPDFExporter"]["mathjax_url"] = "file://" + mathjax + "?config=TeX-AMS_CHTML-full,Safe"
+# Figure-only cells are tagged hide-input (JupyterLab shows them collapsed); exports leave their code out.
+tags = conf.setdefault("TagRemovePreprocessor", {}).setdefault("remove_input_tags", [])
+tags += [t for t in ("hide-input", "remove-input") if t not in tags]
 json.dump(conf, open(conf_file, "w"), indent=2)
 pth = os.path.join(sysconfig.get_paths()["purelib"], "elbo_lab_playwright.pth")
 if not chromium:
