@@ -4,10 +4,11 @@
  * Jupyter's protocol has every kernel broadcast, on IOPub, the code it is about to run together with
  * its execution count (`execute_input`). nbclient (the runner, `jupyter nbconvert --execute`) takes a
  * cell's `execution_count` from the IOPub messages that carry one (nbclient 0.11, client.py,
- * `process_message`: `if "execution_count" in content: cell["execution_count"] = ...`), and only its
- * `execute()` of a whole notebook also numbers a cell after its reply, and only when the cell did
- * not fail. tslab 1.0.22 puts the count only in its `execute_reply`, so a notebook executed cell by
- * cell (our runner) kept `In [ ]:` everywhere, and a failed cell did in every route.
+ * `process_message`: `if "execution_count" in content: cell["execution_count"] = ...`); only its
+ * `execute()` of a whole notebook (`jupyter nbconvert --execute`, `jupyter execute`) also numbers each
+ * cell itself after the reply (`execution_count=self.code_cells_executed + 1`, set before a failure
+ * is raised). tslab 1.0.22 puts the count only in its `execute_reply`, so a notebook executed cell by
+ * cell with `execute_cell` (our runner) kept `In [ ]:` everywhere.
  *
  * This file reaches into tslab's private classes (`ZmqServer.prototype.handleExecute`, its
  * `connInfo`/`iopub`, the request's `createReply`/`signAndSend`, the handler's `execCount`): it is
