@@ -7,7 +7,8 @@ import { after, test } from "node:test";
 import { lineFigure, sweepFigure } from "../src/figures";
 import { closeBrowser } from "./browser";
 import { findChromium } from "./chromium";
-import { PLOTLY_MIME, resendPlotlyJs, show, showFigure } from "./display";
+import { FIGURE_NOTE_CLASS, PLOTLY_MIME, resendPlotlyJs, show, showFigure, untrustedNote } from "./display";
+import { setCurrentExecution } from "./execution";
 import { setOutputSink, type DisplayMessage } from "./output";
 import { PLOTLY_JS_MARKER } from "./plotlyjs";
 
@@ -85,6 +86,70 @@ test("show without a browser: interactive only, and the text says why", async ()
     if (saved === undefined) delete process.env.ELBO_LAB_CHROMIUM;
     else process.env.ELBO_LAB_CHROMIUM = saved;
   }
+});
+
+/** Runs `fn` with static images off (no browser work) and returns what was sent. */
+async function withoutBrowser(fn: () => Promise<void>): Promise<Sent[]> {
+  const saved = process.env.ELBO_LAB_CHROMIUM;
+  process.env.ELBO_LAB_CHROMIUM = "none";
+  try {
+    const sent = capture();
+    await fn();
+    return sent;
+  } finally {
+    if (saved === undefined) delete process.env.ELBO_LAB_CHROMIUM;
+    else process.env.ELBO_LAB_CHROMIUM = saved;
+  }
+}
+const carriesLibrary = (s: Sent): boolean => String(s.msg.data["text/html"] ?? "").includes(PLOTLY_JS_MARKER);
+
+test("plotly.js: with the first figure of every cell run from an interactive front end (cellId), once per session headless", async () => {
+  resendPlotlyJs();
+  try {
+    // Headless (nbclient sends no cellId): three requests, four figures, one copy.
+    const headless = await withoutBrowser(async () => {
+      for (let seq = 1; seq <= 3; seq++) {
+        setCurrentExecution({ seq, count: seq, cellId: null });
+        await show(fig);
+        if (seq === 2) await show(fig);
+      }
+    });
+    assert.equal(headless.filter(carriesLibrary).length, 1, "headless: one copy per kernel session");
+    // Interactive: every cell run that shows figures carries it once, before its first figure.
+    const interactive = await withoutBrowser(async () => {
+      for (let seq = 4; seq <= 6; seq++) {
+        setCurrentExecution({ seq, count: seq, cellId: `cell-${seq % 2}` });
+        await show(fig);
+        if (seq === 5) await show(fig);
+      }
+    });
+    const lib = interactive.map((s, i) => (carriesLibrary(s) ? i : -1)).filter((i) => i >= 0);
+    assert.deepEqual(lib, [0, 2, 5], "interactive: one copy per cell run, just before its first figure (runs of 1, 2 and 1 figures)");
+  } finally {
+    setCurrentExecution(null);
+    resendPlotlyJs();
+  }
+});
+
+test("plotly.js: a page evaluates it once however many outputs carry it", async () => {
+  const { plotlyJsHtml } = await import("./plotlyjs");
+  const html = plotlyJsHtml();
+  assert.match(html, /<script[^>]*>\(function\(\)\{if\(window\.Plotly\)return;/, "the AMD guard skips when plotly.js is there");
+  assert.match(html, new RegExp(`<script[^>]*${PLOTLY_JS_MARKER}[^>]*>if\\(!window\\.Plotly\\)\\{\\n`), "the library runs only without window.Plotly");
+});
+
+test("a figure's HTML: a one-line note the script removes, and no fixed-height box before it draws", async () => {
+  const sent = await withoutBrowser(async () => {
+    await show(fig);
+  });
+  const html = String(sent.filter((s) => !carriesLibrary(s))[0].msg.data["text/html"]);
+  const note = new RegExp(`<p class="${FIGURE_NOTE_CLASS}" id="([^"]+)">([^<]*)</p>`).exec(html);
+  assert.ok(note, "the note is plain HTML (kept by a sanitizer that strips scripts)");
+  assert.equal(note[2], untrustedNote("sin and cos").replace(/"/g, "&quot;"));
+  assert.match(untrustedNote("t"), /run its cell.*trust the notebook.*pip install plotly/);
+  assert.ok(!/\n/.test(untrustedNote("t")), "one line");
+  assert.match(html, /<div class="elbo-lab-live" id="[^"]+" style="width:100%"><\/div>/, "the plot's box has no height until the script draws it");
+  assert.ok(html.includes(`removeChild(note)`) && html.includes(JSON.stringify(note[1])), "the script finds the note and removes it when it draws");
 });
 
 test("show rejects what is not a figure", async () => {

@@ -18,15 +18,28 @@
  * (`@media print`), so printed pages (our export, nbconvert 7's webpdf) get a picture that fits the
  * page instead of an interactive plot sized for the screen.
  *
- * plotly.js itself (for the HTML views) is carried once per kernel session: the first `show` emits it
- * as its own `text/html` output just before the figure; later figures wait for it if they are drawn
- * first (e.g. a notebook reopened with outputs), through the event in ./plotlyjs.ts.
+ * plotly.js itself (for the HTML views) travels as its own `text/html` output just before a figure:
+ * - run from an interactive front end (JupyterLab, Notebook 7: the request names its cell), with the
+ *   first figure of every cell run. The kernel cannot see the page: after a reload, a re-run or a
+ *   cleared output, the output that carried plotly.js may be gone from the page and from the saved
+ *   file. Carried by every cell that shows a figure, each cell's outputs draw on their own (also in
+ *   the notebook saved from there and in nbconvert's HTML of it), and a page still evaluates
+ *   plotly.js only once (./plotlyjs.ts skips a copy when `window.Plotly` exists). The cost is
+ *   4.8 MB per figure cell in notebooks saved from JupyterLab;
+ * - run headless (nbclient: the runner, `jupyter nbconvert --execute`, which run a notebook once, top
+ *   to bottom), once per kernel session, with the first figure.
+ * A figure drawn before plotly.js has arrived waits for the event in ./plotlyjs.ts.
+ *
+ * Where scripts do not run (an untrusted notebook in a front end without the Plotly renderer, a
+ * viewer that renders HTML only), the figure's HTML shows one line saying how to see the figure; its
+ * script removes that line when it draws.
  *
  * Static images need a browser (./browser.ts). Without one the figure is still shown (interactive),
  * its text says why there is no static image, and the exporter lists it.
  */
 import type { Figure } from "../src/figures/types";
 import { findChromium } from "./chromium";
+import { currentExecution } from "./execution";
 import { emit, newDisplayId, type MimeBundle } from "./output";
 import { PLOTLY_READY_EVENT, plotlyJsHtml } from "./plotlyjs";
 import { renderStatic, type StaticImages } from "./render";
@@ -54,11 +67,17 @@ export interface ShowResult {
   renderer: "local" | "service" | null;
 }
 
-let libraryEmitted = false;
+/** For which cell run (interactive) or kernel session (headless) plotly.js was last sent; see the file comment. */
+let libraryCarriedFor: string | null = null;
 
-/** Forget that plotly.js was sent (the next figure carries it again), e.g. after clearing all outputs. */
+function libraryScope(): string {
+  const e = currentExecution();
+  return e && e.cellId !== null ? `request ${e.seq}` : "session";
+}
+
+/** Forget that plotly.js was sent (the next figure carries it again). */
 export function resendPlotlyJs(): void {
-  libraryEmitted = false;
+  libraryCarriedFor = null;
 }
 
 function escapeHtml(s: string): string {
@@ -76,6 +95,18 @@ function titleOf(fig: Figure): string {
   return (text ?? "untitled figure").replace(/<br>.*$/s, "").replace(/<[^>]+>/g, "");
 }
 
+/** Class of the one-line note a figure shows until its script draws it (see {@link untrustedNote}). */
+export const FIGURE_NOTE_CLASS = "elbo-lab-figure-note";
+
+/** What a figure's HTML says where its script does not run (e.g. an untrusted notebook without the Plotly renderer). */
+export function untrustedNote(title: string): string {
+  return `Figure "${title}" is not drawn here: run its cell, or trust the notebook ("Trust Notebook" command), or install the Plotly renderer (pip install plotly).`;
+}
+/** The note while the script waits for plotly.js (normally a moment: it is in an earlier output of the same cell). */
+const WAITING_NOTE = "Loading plotly.js…";
+/** The note when plotly.js never came (the output that carried it was cleared). */
+const MISSING_LIBRARY_NOTE = "plotly.js is not on this page: run this cell again (it brings plotly.js with it).";
+
 /** Screen: the live plot. Print: the static PNG when there is one (hidden on screen). */
 export const FIGURE_CSS =
   ".elbo-lab-static{display:none}" +
@@ -90,17 +121,23 @@ export function figureHtml(fig: Figure, id: string, images: StaticImages | null,
     ? // Hidden inline too: a front end that drops <style> from outputs must still not show it twice.
       `<img class="elbo-lab-static" style="display:none" alt="${escapeHtml(title)}" width="${images.width}" height="${images.height}" src="data:image/png;base64,${images.png}">`
     : "";
+  const noteId = `${id}-note`;
   return [
     `<div class="elbo-lab-figure" ${FIGURE_MARKER}="${id}" data-static="${images ? "png" : "missing"}">`,
     `<style>${FIGURE_CSS}</style>`,
-    `<div class="elbo-lab-live" id="${id}" style="width:100%;height:${height}px"></div>`,
+    // Plain HTML survives an untrusted notebook's sanitizer; the script below removes it when it runs.
+    `<p class="${FIGURE_NOTE_CLASS}" id="${noteId}">${escapeHtml(untrustedNote(title))}</p>`,
+    // No height until drawn: where scripts do not run, no empty box.
+    `<div class="elbo-lab-live" id="${id}" style="width:100%"></div>`,
     img,
     `<script type="text/javascript">(function(){`,
     `var fig=${scriptJson({ data: fig.data, layout: fig.layout, frames: fig.frames ?? [], config })};`,
     `var el=document.getElementById(${JSON.stringify(id)});if(!el)return;`,
-    `function draw(){if(el.getAttribute("data-drawn"))return;el.setAttribute("data-drawn","1");window.Plotly.newPlot(el,fig);}`,
+    `var note=document.getElementById(${JSON.stringify(noteId)});if(note)note.textContent=${JSON.stringify(WAITING_NOTE)};`,
+    `function draw(){if(el.getAttribute("data-drawn"))return;el.setAttribute("data-drawn","1");if(note&&note.parentNode)note.parentNode.removeChild(note);`,
+    `el.style.height="${height}px";window.Plotly.newPlot(el,fig);}`,
     `if(window.Plotly){draw();}else{window.addEventListener(${JSON.stringify(PLOTLY_READY_EVENT)},draw);`,
-    `setTimeout(function(){if(!window.Plotly&&!el.getAttribute("data-drawn")){el.style.height="auto";el.textContent="plotly.js is not loaded on this page: run the notebook again from the top (the first figure carries it).";}},15000);}`,
+    `setTimeout(function(){if(!window.Plotly&&!el.getAttribute("data-drawn")&&note){note.textContent=${JSON.stringify(MISSING_LIBRARY_NOTE)};}},15000);}`,
     `})();</script>`,
     `</div>`,
   ].join("");
@@ -151,10 +188,11 @@ export async function showFigure(fig: Figure, opts: ShowOptions = {}): Promise<S
   const figure: Figure = { ...fig, layout };
   const displayId = newDisplayId("elbo-lab-figure");
 
-  if (!libraryEmitted) {
+  const scope = libraryScope();
+  if (libraryCarriedFor !== scope) {
     // Its own output with only text/html: JupyterLab and HTML views run it; LaTeX and consoles skip it.
     emit({ "text/html": plotlyJsHtml() });
-    libraryEmitted = true;
+    libraryCarriedFor = scope;
   }
 
   let missing: string | null = null;

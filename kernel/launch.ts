@@ -12,6 +12,7 @@
  *
  * Usage (what kernel.json runs): `node dist/kernel/launch.js --config-path CONNECTION_FILE [--js]`
  */
+import { beginExecution, installExecuteInput } from "./execute-input";
 import { ASYNC_ERROR_MARKER } from "./protocol";
 
 interface TslabExecutionCount {
@@ -57,10 +58,12 @@ function main(): void {
   const onException = (err: unknown) => pending.push(describe("uncaught exception", err));
 
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl: { prototype: TslabHandlerPrototype } };
+  const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl: { prototype: TslabHandlerPrototype }; ZmqServer: { prototype: unknown } };
+  installExecuteInput(jupyter);
   const proto = jupyter.JupyterHandlerImpl.prototype;
   const original = proto.handleExecuteImpl;
   proto.handleExecuteImpl = async function (req, writeStream, writeDisplayData) {
+    beginExecution(this, req); // execute_input, which tslab never sends: see ./execute-input.ts
     if (pending.length > 0) {
       // An error surfaced after the previous cell had replied: it belongs to no running cell,
       // so fail this one rather than lose it. (tslab has already routed stdout/stderr to it.)

@@ -17,9 +17,11 @@ import { findJupyterPython, projectRoot, writeKernelSpec } from "./jupyter";
 
 const root = projectRoot();
 const jupyter = findJupyterPython().found;
-const hasNotebook = jupyter ? spawnSync(jupyter.python, ["-c", "import notebook"], { encoding: "utf8" }).status === 0 : false;
+// Notebook 7 (a JupyterLab app, no `Jupyter.notebook` object) is tested in ./frontends/frontends.e2e.ts.
+const notebookVersion = jupyter ? spawnSync(jupyter.python, ["-c", "import notebook; print(notebook.__version__)"], { encoding: "utf8" }) : null;
+const hasNotebook = notebookVersion?.status === 0 && /^[456]\./.test(notebookVersion.stdout.trim());
 const chromium = findChromium();
-const skip = !jupyter ? "no Jupyter python" : !hasNotebook ? `no classic Notebook for ${jupyter.python} (Debian: apt-get install jupyter-notebook)` : !chromium.path ? `no Chromium: ${chromium.reason}` : false;
+const skip = !jupyter ? "no Jupyter python" : !hasNotebook ? `no classic Notebook 6 for ${jupyter.python} (notebook ${notebookVersion?.stdout.trim() || "absent"}; Notebook 7 is tested in kernel/frontends)` : !chromium.path ? `no Chromium: ${chromium.reason}` : false;
 const FIGURES = 3;
 
 function freePort(): Promise<number> {

@@ -29,13 +29,17 @@ export function scriptSafe(source: string): string {
   return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
 
-/** The HTML that loads plotly.js inline (three scripts: hide AMD, the library, restore and announce). */
+/**
+ * The HTML that loads plotly.js inline (three scripts: hide AMD, the library, restore and announce).
+ * A page that already has `window.Plotly` (an earlier output carried it) skips the library: a
+ * notebook may carry several copies (one per figure cell, see ./display.ts), evaluated once.
+ */
 export function plotlyJsHtml(): string {
   if (cached) return cached;
   const lib = scriptSafe(fs.readFileSync(plotlyJsPath(), "utf8"));
   cached = [
-    `<script type="text/javascript">(function(){var d=window.define;if(typeof d==="function"&&d.amd){window.__elboLabAmd=d.amd;d.amd=undefined;}})();</script>`,
-    `<script type="text/javascript" ${PLOTLY_JS_MARKER}="${plotlyJsVersion()}">${lib}</script>`,
+    `<script type="text/javascript">(function(){if(window.Plotly)return;var d=window.define;if(typeof d==="function"&&d.amd){window.__elboLabAmd=d.amd;d.amd=undefined;}})();</script>`,
+    `<script type="text/javascript" ${PLOTLY_JS_MARKER}="${plotlyJsVersion()}">if(!window.Plotly){\n${lib}\n}</script>`,
     `<script type="text/javascript">(function(){var d=window.define;if(typeof d==="function"&&window.__elboLabAmd){d.amd=window.__elboLabAmd;}try{delete window.__elboLabAmd;}catch(e){}` +
       `window.dispatchEvent(new Event("${PLOTLY_READY_EVENT}"));})();</script>`,
   ].join("\n");
