@@ -281,7 +281,7 @@ function treeHashes(dir: string): Record<string, string> {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = createHash("sha256").update(fs.readFileSync(p)).digest("hex");
+      else if (e.isFile()) out[path.relative(dir, p)] = createHash("sha256").update(fs.readFileSync(p)).digest("hex");
     }
   };
   walk(dir);
@@ -387,6 +387,30 @@ describe("build folder integrity (issue 15)", () => {
       delete after["timings.json"];
       assert.deepEqual(after, before, "executed copies, reports and records.json are byte-identical to the complete run's");
       assert.deepEqual(processesOf(second.runId), []);
+    } finally {
+      fs.rmSync(build, { recursive: true, force: true });
+    }
+  });
+
+  test("SIGKILL of the runner: executor and kernel die with it, write nothing, and the next run takes the folder over", async () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-sigkill-"));
+    try {
+      const r = runOn(build, [slowable], { ELBO_LAB_TEST_SLOW: "1" });
+      await kernelsUp(r, 1, 3000);
+      r.child.kill("SIGKILL");
+      const killed = await r.done;
+      fs.rmSync(killed.build, { recursive: true, force: true });
+      const deadline = Date.now() + 15000;
+      while (processesOf(killed.runId).length > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+      assert.deepEqual(processesOf(killed.runId), [], "no executor or kernel outlives the killed runner by 15 s");
+      await new Promise((res) => setTimeout(res, 2000)); // anything still writing would have written by now
+      const files = Object.keys(treeHashes(build)).filter((f) => !f.startsWith("jupyter/") && f !== ".runner.lock" && !f.endsWith("render.sock"));
+      assert.deepEqual(files, [], "the orphans wrote nothing into the build folder");
+
+      const next = await runOn(build, [ok]).done;
+      fs.rmSync(next.build, { recursive: true, force: true });
+      assert.equal(next.code, 0, next.out);
+      assert.deepEqual(fs.readdirSync(build).filter((f) => f.startsWith(".staging-") || f === ".runner.lock"), []);
     } finally {
       fs.rmSync(build, { recursive: true, force: true });
     }

@@ -173,12 +173,19 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     // Our kernelspec first, whatever else is registered under the same name.
     JUPYTER_PATH: [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
     PYTHONUNBUFFERED: "1",
+    // The executors die with this process, even when it is killed with SIGKILL (execute_notebook.py).
+    ELBO_LAB_RUNNER_PID: String(process.pid),
   };
   if (opts.smoke) env[SMOKE_ENV] = "1";
   else delete env[SMOKE_ENV];
   let service: RenderService | null = null;
   if (opts.renderService !== false && findChromium(env).path) {
-    service = await startRenderService({ warm: false }); // warmed by the first figure, not while the first kernels start
+    // Its socket lives in the run's staging folder when the path fits a Unix socket (~107 bytes), so
+    // a killed run leaves no folder in /tmp: the next run on this build folder removes the staging.
+    const dir = path.join(stagingDir, "render");
+    const fits = Buffer.byteLength(path.join(dir, "render.sock")) < 100;
+    if (fits) fs.mkdirSync(dir, { recursive: true });
+    service = await startRenderService({ warm: false, ...(fits ? { dir } : {}) }); // warmed by the first figure, not while the first kernels start
     Object.assign(env, service.env);
   }
 
