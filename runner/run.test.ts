@@ -415,4 +415,17 @@ describe("build folder integrity (issue 15)", () => {
       fs.rmSync(build, { recursive: true, force: true });
     }
   });
+
+  test("a notebook that writes into ../dist/ fails the run, named, with the changed file", async () => {
+    const r = startRun(["-j", "1", ok, "test/fixtures/notebooks/writes-dist.ipynb"]);
+    const run = await r.done;
+    const written = path.join(root, "dist", `written-by-a-notebook-${run.runId}.txt`);
+    const existed = fs.existsSync(written);
+    fs.rmSync(written, { force: true });
+    fs.rmSync(run.build, { recursive: true, force: true });
+    assert.ok(existed, `the fixture wrote nothing:\n${run.out}`);
+    assert.equal(run.code, 1, run.out);
+    assert.match(run.out, new RegExp(`✘ test/fixtures/notebooks/writes-dist\\.ipynb: library-changed — the notebook changed the compiled library \\(dist/\\): dist/written-by-a-notebook-${run.runId}\\.txt`));
+    assert.match(run.out, /✔ test\/fixtures\/notebooks\/ok\.ipynb/);
+  });
 });

@@ -23,6 +23,7 @@ import { findChromium } from "../kernel/chromium";
 import { SMOKE_ENV } from "../kernel/protocol";
 import { startRenderService, type RenderService } from "../kernel/render-service";
 import { lockBuildFolder, readRecordsFile, STAGING_PREFIX, writeFileAtomic } from "./build-folder";
+import { changedFiles, snapshotTree } from "./library-watch";
 import { extractRecords, recordsEntry, type NotebookRecords } from "./records";
 import { formatFailure, passedResult, type NotebookResult } from "./report";
 
@@ -212,6 +213,10 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
   const results: NotebookResult[] = new Array(opts.notebooks.length);
   const records: Record<string, unknown> = {};
   const kernelPids = new Set<number>();
+  // For naming who may have changed dist/: the notebooks running now, and each running one's set of
+  // notebooks that ran at some time during its run.
+  const active = new Set<string>();
+  const overlapping = new Set<Set<string>>();
 
   const runOne = async (i: number): Promise<void> => {
     const nbPath = opts.notebooks[i];
@@ -239,6 +244,12 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     }
 
     let timedOut = false;
+    const distDir = path.join(root, "dist");
+    const distBefore = snapshotTree(distDir);
+    const overlap = new Set<string>([...active]);
+    active.add(display);
+    for (const o of overlapping) o.add(display);
+    overlapping.add(overlap);
     fs.mkdirSync(path.dirname(stagedExecuted), { recursive: true });
     fs.mkdirSync(path.dirname(stagedReport), { recursive: true });
     const child = spawn(
@@ -266,6 +277,8 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
     clearTimeout(timer);
     running.delete(r);
+    active.delete(display);
+    overlapping.delete(overlap);
     killGroup(r.kernelPid, "SIGKILL"); // normally already shut down by nbclient; never left behind
     const seconds = (Date.now() - started) / 1000;
 
@@ -296,6 +309,20 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     }
     if (result.status === "invalid") result.message = `${display}: ${result.message}`;
     if (sha256(nbPath) !== before) result.problems.push(`the source ${display} changed on disk while it ran (the runner never writes it)`);
+    const distChanged = changedFiles(distBefore, snapshotTree(distDir));
+    if (distChanged.length > 0) {
+      // Any notebook whose run overlapped the change may have made it: each of them is named (with
+      // -j 1 only the culprit is).
+      const alsoRunning = [...overlap].filter((n) => n !== display);
+      const others = alsoRunning.length > 0 ? ` (also running then: ${alsoRunning.join(", ")}; with -j 1 only the culprit is named)` : "";
+      const shown = distChanged.slice(0, 5).map((f) => `dist/${f}`).join(", ") + (distChanged.length > 5 ? `, … (${distChanged.length} files)` : "");
+      result.problems.push(`the compiled library changed while ${display} ran: ${shown}${others}; every later notebook would import the changed library (rebuild with \`npm run build\`)`);
+      if (result.status === "ok") {
+        result.status = "failed";
+        result.kind = "library-changed";
+        result.message = `the notebook changed the compiled library (dist/): ${shown}`;
+      }
+    }
     const key = path.basename(nbPath);
     let entry: Record<string, unknown> | undefined;
     if (fs.existsSync(stagedExecuted) && result.status !== "invalid") {
