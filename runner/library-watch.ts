@@ -1,13 +1,15 @@
 /**
  * Noticing a notebook that changes the compiled library (issue 15): a cell that writes into
  * `../dist/` changes what every later notebook and run imports, and git and the hygiene check
- * ignore `dist/`. The runner takes a snapshot of `dist/` (each file's size and modification time,
- * ~540 files, a few ms) when a notebook starts and compares when it ends.
+ * ignore `dist/`. The runner takes a snapshot of `dist/` (a hash of each file's content, ~540
+ * files and 3 MB, some ms) when a notebook starts and compares when it ends. Content, not times:
+ * a rebuild that rewrites identical files is no change.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** Relative path → "size:mtimeMs" for every file under `dir` ({} when it does not exist). */
+/** Relative path → sha1 of the content, for every file under `dir` (empty when it does not exist). */
 export function snapshotTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
@@ -22,8 +24,7 @@ export function snapshotTree(dir: string): Map<string, string> {
       if (e.isDirectory()) walk(p);
       else {
         try {
-          const st = fs.statSync(p);
-          out.set(path.relative(dir, p), `${st.size}:${st.mtimeMs}`);
+          out.set(path.relative(dir, p), createHash("sha1").update(fs.readFileSync(p)).digest("hex"));
         } catch {
           /* removed while walking: absent */
         }

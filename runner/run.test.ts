@@ -428,4 +428,11 @@ describe("build folder integrity (issue 15)", () => {
     assert.match(run.out, new RegExp(`✘ test/fixtures/notebooks/writes-dist\\.ipynb: library-changed — the notebook changed the compiled library \\(dist/\\): dist/written-by-a-notebook-${run.runId}\\.txt`));
     assert.match(run.out, /✔ test\/fixtures\/notebooks\/ok\.ipynb/);
   });
+
+  test("a kernel that runs out of heap is reported as out of memory, with the limit", async () => {
+    const run = await startRun(["--cell-timeout", "120", "test/fixtures/notebooks/oom.ipynb"], { NODE_OPTIONS: "--max-old-space-size=300" }).done;
+    fs.rmSync(run.build, { recursive: true, force: true });
+    assert.equal(run.code, 1, run.out);
+    assert.match(run.out, /✘ test\/fixtures\/notebooks\/oom\.ipynb: kernel-out-of-memory — the kernel ran out of memory \(V8's JavaScript heap limit of 300 MB, from NODE_OPTIONS/, run.out);
+  });
 });

@@ -52,6 +52,15 @@ export interface RunOutcome {
 
 const GRACE_MS = 5000;
 
+/** What V8 writes to stderr when a heap allocation fails at the heap limit. */
+const V8_OOM = /FATAL ERROR: .*JavaScript heap out of memory/;
+
+/** The heap limit set by --max-old-space-size in NODE_OPTIONS, in MB, if any. */
+export function heapLimitMb(nodeOptions: string | undefined): number | null {
+  const m = /--max-old-space-size[= ](\d+)/.exec(nodeOptions ?? "");
+  return m ? Number(m[1]) : null;
+}
+
 function sha256(file: string): string | null {
   try {
     return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -306,6 +315,12 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     } else if (interrupted && result.status === "ok") {
       result.status = "interrupted";
       result.kind = "interrupted";
+    }
+    if (result.kind === "kernel-died" && V8_OOM.test(stderr)) {
+      // The kernel inherits the executor's stderr, where V8 writes why it aborted.
+      const limit = heapLimitMb(env.NODE_OPTIONS);
+      result.kind = "kernel-out-of-memory";
+      result.message = `the kernel ran out of memory (V8's JavaScript heap limit${limit ? ` of ${limit} MB, from NODE_OPTIONS` : ", Node's default for this machine"} was reached while this cell ran)`;
     }
     if (result.status === "invalid") result.message = `${display}: ${result.message}`;
     if (sha256(nbPath) !== before) result.problems.push(`the source ${display} changed on disk while it ran (the runner never writes it)`);
