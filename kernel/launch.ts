@@ -14,6 +14,7 @@
  */
 import { beginExecution, installExecuteInput } from "./execute-input";
 import { ASYNC_ERROR_MARKER } from "./protocol";
+import { watchParent } from "./parent-watch";
 
 interface TslabExecutionCount {
   count: number;
@@ -84,6 +85,11 @@ function main(): void {
   // tslab's own handlers (which only log) are never installed: see start().
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onException);
+  // Die with whoever started the kernel (nbclient's executor, or Jupyter): see parent-watch.ts.
+  watchParent((from, to) => {
+    process.stderr.write(`elbo-lab kernel: parent process ${from} is gone (now ${to}); exiting\n`);
+    process.exit(1);
+  });
   start(configPath, jsKernel).catch((e: unknown) => {
     process.stderr.write(`elbo-lab kernel: could not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exit(1);

@@ -9,6 +9,11 @@ object: status ("ok" | "failed" | "invalid"), kind of failure, the failing cell'
 and the kernel's own error text (tslab sends no `error` output: the type-checker message or stack is
 on the cell's stderr stream). Once the kernel is up it prints `KERNEL_PID <pid>` on stdout so the
 runner can kill the kernel's process group if this process is itself killed.
+
+It dies with the runner (issue 15): on Linux the kernel delivers SIGTERM when the runner dies
+(prctl PR_SET_PDEATHSIG), and a watcher thread checks getppid() elsewhere; either way this process
+stops its kernel and writes nothing, since a runner that was killed reads no results and a later run
+must never find its build folder written by an orphan.
 """
 import argparse
 import asyncio
@@ -16,6 +21,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 
 ASYNC_ERROR_MARKER = "[elbo-lab:async-error]"
@@ -35,7 +41,40 @@ def stream_text(cell, name):
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == name)
 
 
+def runner_pid():
+    """The runner that started this process (ELBO_LAB_RUNNER_PID), else the parent at start."""
+    try:
+        return int(os.environ.get("ELBO_LAB_RUNNER_PID", ""))
+    except ValueError:
+        return os.getppid()
+
+
+def orphaned(parent):
+    return os.getppid() != parent
+
+
+def die_with_parent(parent):
+    """SIGTERM this process when `parent` dies: prctl on Linux, and a polling thread everywhere."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except Exception:
+        pass  # not Linux: the thread below still notices
+
+    def watch():
+        while not orphaned(parent):
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+    threading.Thread(target=watch, daemon=True).start()
+    if orphaned(parent):  # the runner died before the watch was set up
+        sys.exit(1)
+
+
 def main():
+    parent = runner_pid()
+    die_with_parent(parent)
     ap = argparse.ArgumentParser()
     ap.add_argument("input")
     ap.add_argument("output")
@@ -97,7 +136,12 @@ def main():
                       cell={"index": index, "source": cell.source if cell is not None else FLUSH_CODE,
                             "stderr": stderr})
 
+    stopping = []
+
     def terminate(signum, frame):
+        if stopping:  # once: a second SIGTERM (death signal and watcher) must not abort the cleanup
+            return
+        stopping.append(signum)
         raise KeyboardInterrupt(f"signal {signum}")
     signal.signal(signal.SIGTERM, terminate)
 
@@ -151,6 +195,8 @@ def main():
             client._cleanup_kernel()
         except Exception:
             pass
+        if orphaned(parent):
+            return 1  # the runner is gone: its staging folder is no one's to write
         nbformat.write(nb, args.output)
         report["seconds"] = round(time.monotonic() - t0, 3)
         write_json(args.report, report)

@@ -54,6 +54,7 @@ function startRun(args: string[], extraEnv: Record<string, string> = {}): { chil
   const build = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-runner-test-"));
   const env: NodeJS.ProcessEnv = { ...process.env, ELBO_LAB_TEST_RUN: runId, ...extraEnv };
   delete env.CI;
+  // A later --build (runOn) wins over this default one.
   const child = spawn(process.execPath, [cli, "--build", build, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
@@ -270,5 +271,168 @@ describe("runner interrupted", () => {
     } finally {
       fs.rmSync(run.build, { recursive: true, force: true });
     }
+  });
+});
+
+/** sha256 of every file under dir, keyed by relative path (skipping the lock and staging). */
+function treeHashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out[path.relative(dir, p)] = createHash("sha256").update(fs.readFileSync(p)).digest("hex");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Resolves once a kernel launcher of the run is up and has had `settleMs` to run cells. */
+async function kernelsUp(r: ReturnType<typeof startRun>, count: number, settleMs: number): Promise<void> {
+  const deadline = Date.now() + 60000;
+  await new Promise<void>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const kernels = processesOf(r.runId).filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/cmdline`, "latin1").includes("launch.js");
+        } catch {
+          return false;
+        }
+      });
+      if (kernels.length >= count) {
+        clearInterval(poll);
+        setTimeout(resolve, settleMs);
+      } else if (Date.now() > deadline) {
+        clearInterval(poll);
+        reject(new Error(`kernels did not start:\n${r.outSoFar()}`));
+      }
+    }, 200);
+  });
+}
+
+/** Runs the runner on `build` (a folder the test owns). */
+function runOn(build: string, args: string[], extraEnv: Record<string, string> = {}) {
+  return startRun(["--build", build, ...args], extraEnv);
+}
+
+describe("build folder integrity (issue 15)", () => {
+  const ok = "test/fixtures/notebooks/ok.ipynb";
+  const slowable = "test/fixtures/notebooks/interruptible.ipynb";
+
+  test("another live runner's lock: refused in one line naming its pid; a dead runner's lock is taken over", async () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-lock-"));
+    try {
+      fs.writeFileSync(path.join(build, ".runner.lock"), JSON.stringify({ pid: process.pid }));
+      fs.writeFileSync(path.join(build, "records.json"), '{"x.ipynb": {"checks": []}}\n');
+      const busy = await runOn(build, [ok]).done;
+      fs.rmSync(busy.build, { recursive: true, force: true });
+      assert.equal(busy.code, 1, busy.out);
+      assert.match(busy.out, new RegExp(`^build folder .* is in use by another runner \\(pid ${process.pid}\\); wait for it`, "m"));
+      assert.equal(fs.readFileSync(path.join(build, "records.json"), "utf8"), '{"x.ipynb": {"checks": []}}\n');
+
+      // A pid that is surely dead: a child that has exited and been reaped.
+      const dead = spawn(process.execPath, ["-e", "0"]);
+      await new Promise((res) => dead.on("close", res));
+      fs.writeFileSync(path.join(build, ".runner.lock"), JSON.stringify({ pid: dead.pid }));
+      fs.mkdirSync(path.join(build, `.staging-${dead.pid}`, "executed"), { recursive: true });
+      const run = await runOn(build, [ok]).done;
+      fs.rmSync(run.build, { recursive: true, force: true });
+      assert.equal(run.code, 0, run.out);
+      assert.ok(!fs.existsSync(path.join(build, ".runner.lock")), "the lock is released at the end");
+      assert.deepEqual(fs.readdirSync(build).filter((f) => f.startsWith(".staging-")), [], "a dead run's staging folder is removed");
+      const records = JSON.parse(fs.readFileSync(path.join(build, "records.json"), "utf8"));
+      assert.deepEqual(Object.keys(records).sort(), ["ok.ipynb", "x.ipynb"], "other notebooks' records are kept");
+    } finally {
+      fs.rmSync(build, { recursive: true, force: true });
+    }
+  });
+
+  test("an unreadable records.json is an error naming it, and is left as it was", async () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-records-"));
+    try {
+      fs.writeFileSync(path.join(build, "records.json"), "{oops");
+      const run = await runOn(build, [ok]).done;
+      fs.rmSync(run.build, { recursive: true, force: true });
+      assert.equal(run.code, 1, run.out);
+      assert.match(run.out, /records\.json is not valid JSON .*the runner will not overwrite it/);
+      assert.equal(fs.readFileSync(path.join(build, "records.json"), "utf8"), "{oops");
+      assert.ok(!fs.existsSync(path.join(build, ".runner.lock")));
+    } finally {
+      fs.rmSync(build, { recursive: true, force: true });
+    }
+  });
+
+  test("Ctrl-C keeps the previous complete results of the notebook it stopped and of those not started", async () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-interrupt-"));
+    try {
+      const first = await runOn(build, ["-j", "1", slowable, ok]).done;
+      fs.rmSync(first.build, { recursive: true, force: true });
+      assert.equal(first.code, 0, first.out);
+      const before = treeHashes(build);
+      const records = JSON.parse(fs.readFileSync(path.join(build, "records.json"), "utf8"));
+      assert.equal(records["interruptible.ipynb"].checks.length, 2);
+
+      // The same run, but interruptible.ipynb now waits in its second cell; ok.ipynb is queued behind it
+      // (-j 1, and it is the shorter by the first run's times).
+      const r = runOn(build, ["-j", "1", slowable, ok], { ELBO_LAB_TEST_SLOW: "1" });
+      await kernelsUp(r, 1, 4000);
+      r.child.kill("SIGINT");
+      const second = await r.done;
+      fs.rmSync(second.build, { recursive: true, force: true });
+      assert.notEqual(second.code, 0, second.out);
+      assert.match(second.out, /previous results in .* were kept/);
+      const after = treeHashes(build);
+      delete before["timings.json"];
+      delete after["timings.json"];
+      assert.deepEqual(after, before, "executed copies, reports and records.json are byte-identical to the complete run's");
+      assert.deepEqual(processesOf(second.runId), []);
+    } finally {
+      fs.rmSync(build, { recursive: true, force: true });
+    }
+  });
+
+  test("SIGKILL of the runner: executor and kernel die with it, write nothing, and the next run takes the folder over", async () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-sigkill-"));
+    try {
+      const r = runOn(build, [slowable], { ELBO_LAB_TEST_SLOW: "1" });
+      await kernelsUp(r, 1, 3000);
+      r.child.kill("SIGKILL");
+      const killed = await r.done;
+      fs.rmSync(killed.build, { recursive: true, force: true });
+      const deadline = Date.now() + 15000;
+      while (processesOf(killed.runId).length > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+      assert.deepEqual(processesOf(killed.runId), [], "no executor or kernel outlives the killed runner by 15 s");
+      await new Promise((res) => setTimeout(res, 2000)); // anything still writing would have written by now
+      const files = Object.keys(treeHashes(build)).filter((f) => !f.startsWith("jupyter/") && f !== ".runner.lock" && !f.endsWith("render.sock"));
+      assert.deepEqual(files, [], "the orphans wrote nothing into the build folder");
+
+      const next = await runOn(build, [ok]).done;
+      fs.rmSync(next.build, { recursive: true, force: true });
+      assert.equal(next.code, 0, next.out);
+      assert.deepEqual(fs.readdirSync(build).filter((f) => f.startsWith(".staging-") || f === ".runner.lock"), []);
+    } finally {
+      fs.rmSync(build, { recursive: true, force: true });
+    }
+  });
+
+  test("a notebook that writes into ../dist/ fails the run, named, with the changed file", async () => {
+    const r = startRun(["-j", "1", ok, "test/fixtures/notebooks/writes-dist.ipynb"]);
+    const run = await r.done;
+    const written = path.join(root, "dist", `written-by-a-notebook-${run.runId}.txt`);
+    const existed = fs.existsSync(written);
+    fs.rmSync(written, { force: true });
+    fs.rmSync(run.build, { recursive: true, force: true });
+    assert.ok(existed, `the fixture wrote nothing:\n${run.out}`);
+    assert.equal(run.code, 1, run.out);
+    assert.match(run.out, new RegExp(`✘ test/fixtures/notebooks/writes-dist\\.ipynb: library-changed — the notebook changed the compiled library \\(dist/\\): dist/written-by-a-notebook-${run.runId}\\.txt`));
+    assert.match(run.out, /✔ test\/fixtures\/notebooks\/ok\.ipynb/);
+  });
+
+  test("a kernel that runs out of heap is reported as out of memory, with the limit", async () => {
+    const run = await startRun(["--cell-timeout", "120", "test/fixtures/notebooks/oom.ipynb"], { NODE_OPTIONS: "--max-old-space-size=300" }).done;
+    fs.rmSync(run.build, { recursive: true, force: true });
+    assert.equal(run.code, 1, run.out);
+    assert.match(run.out, /✘ test\/fixtures\/notebooks\/oom\.ipynb: kernel-out-of-memory — the kernel ran out of memory \(V8's JavaScript heap limit of 300 MB, from NODE_OPTIONS/, run.out);
   });
 });

@@ -7,6 +7,12 @@
  * its kernel's pid (the kernel runs in a session of its own, so it is not in that group). On a
  * notebook timeout, on SIGINT/SIGTERM, and at the end, the runner stops the child and kills the
  * kernel's process group, so nothing outlives it.
+ *
+ * Build-folder integrity (issue 15): the run holds the folder's lock (runner/build-folder.ts); each
+ * executor writes its executed copy and report into the run's staging folder, and only a notebook
+ * that finished (passed, failed, timed out or was invalid; not one stopped by Ctrl-C/SIGTERM)
+ * replaces its executed copy, report and records entry, by renames and one atomic rewrite of
+ * records.json, as soon as it finishes. An interrupted notebook keeps its previous results.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -16,6 +22,8 @@ import { findJupyterPython, noJupyterMessage, projectRoot, writeKernelSpec } fro
 import { findChromium } from "../kernel/chromium";
 import { SMOKE_ENV } from "../kernel/protocol";
 import { startRenderService, type RenderService } from "../kernel/render-service";
+import { lockBuildFolder, readRecordsFile, STAGING_PREFIX, writeFileAtomic } from "./build-folder";
+import { changedFiles, snapshotTree } from "./library-watch";
 import { extractRecords, recordsEntry, type NotebookRecords } from "./records";
 import { formatFailure, passedResult, type NotebookResult } from "./report";
 
@@ -43,6 +51,15 @@ export interface RunOutcome {
 }
 
 const GRACE_MS = 5000;
+
+/** What V8 writes to stderr when a heap allocation fails at the heap limit. */
+const V8_OOM = /FATAL ERROR: .*JavaScript heap out of memory/;
+
+/** The heap limit set by --max-old-space-size in NODE_OPTIONS, in MB, if any. */
+export function heapLimitMb(nodeOptions: string | undefined): number | null {
+  const m = /--max-old-space-size[= ](\d+)/.exec(nodeOptions ?? "");
+  return m ? Number(m[1]) : null;
+}
 
 function sha256(file: string): string | null {
   try {
@@ -141,24 +158,44 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
   const python = py.found.python;
 
   const buildDir = path.resolve(opts.buildDir);
+  const release = lockBuildFolder(buildDir);
+  try {
+    return await runLocked(opts, buildDir, python, log, root, t0);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(opts: RunOptions, buildDir: string, python: string, log: (l: string) => void, root: string, t0: number): Promise<RunOutcome> {
+  const recordsFile = path.join(buildDir, "records.json");
+  readRecordsFile(recordsFile); // an unreadable records file stops the run before anything runs
   const jupyterDir = path.join(buildDir, "jupyter");
   writeKernelSpec(jupyterDir, root);
   const executedDir = path.join(buildDir, "executed");
   const reportsDir = path.join(buildDir, "reports");
+  const stagingDir = path.join(buildDir, STAGING_PREFIX + process.pid);
   fs.mkdirSync(executedDir, { recursive: true });
   fs.mkdirSync(reportsDir, { recursive: true });
+  fs.mkdirSync(stagingDir, { recursive: true });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // Our kernelspec first, whatever else is registered under the same name.
     JUPYTER_PATH: [jupyterDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
     PYTHONUNBUFFERED: "1",
+    // The executors die with this process, even when it is killed with SIGKILL (execute_notebook.py).
+    ELBO_LAB_RUNNER_PID: String(process.pid),
   };
   if (opts.smoke) env[SMOKE_ENV] = "1";
   else delete env[SMOKE_ENV];
   let service: RenderService | null = null;
   if (opts.renderService !== false && findChromium(env).path) {
-    service = await startRenderService({ warm: false }); // warmed by the first figure, not while the first kernels start
+    // Its socket lives in the run's staging folder when the path fits a Unix socket (~107 bytes), so
+    // a killed run leaves no folder in /tmp: the next run on this build folder removes the staging.
+    const dir = path.join(stagingDir, "render");
+    const fits = Buffer.byteLength(path.join(dir, "render.sock")) < 100;
+    if (fits) fs.mkdirSync(dir, { recursive: true });
+    service = await startRenderService({ warm: false, ...(fits ? { dir } : {}) }); // warmed by the first figure, not while the first kernels start
     Object.assign(env, service.env);
   }
 
@@ -185,6 +222,10 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
   const results: NotebookResult[] = new Array(opts.notebooks.length);
   const records: Record<string, unknown> = {};
   const kernelPids = new Set<number>();
+  // For naming who may have changed dist/: the notebooks running now, and each running one's set of
+  // notebooks that ran at some time during its run.
+  const active = new Set<string>();
+  const overlapping = new Set<Set<string>>();
 
   const runOne = async (i: number): Promise<void> => {
     const nbPath = opts.notebooks[i];
@@ -192,9 +233,9 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     const name = buildName(nbPath, root);
     const executed = path.join(executedDir, name);
     const reportFile = path.join(reportsDir, name.replace(/\.ipynb$/, "") + ".json");
-    fs.mkdirSync(path.dirname(executed), { recursive: true });
-    fs.mkdirSync(path.dirname(reportFile), { recursive: true });
-    fs.rmSync(reportFile, { force: true });
+    // The executor writes here; the results replace the previous ones only if the notebook finishes.
+    const stagedExecuted = path.join(stagingDir, "executed", name);
+    const stagedReport = path.join(stagingDir, "reports", name.replace(/\.ipynb$/, "") + ".json");
     const before = sha256(nbPath);
     const started = Date.now();
     const base: NotebookResult = {
@@ -212,9 +253,17 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     }
 
     let timedOut = false;
+    const distDir = path.join(root, "dist");
+    const distBefore = snapshotTree(distDir);
+    const overlap = new Set<string>([...active]);
+    active.add(display);
+    for (const o of overlapping) o.add(display);
+    overlapping.add(overlap);
+    fs.mkdirSync(path.dirname(stagedExecuted), { recursive: true });
+    fs.mkdirSync(path.dirname(stagedReport), { recursive: true });
     const child = spawn(
       python,
-      [path.join(root, "runner", "execute_notebook.py"), path.resolve(nbPath), executed, reportFile, "--cell-timeout", String(Math.ceil(opts.cellTimeout))],
+      [path.join(root, "runner", "execute_notebook.py"), path.resolve(nbPath), stagedExecuted, stagedReport, "--cell-timeout", String(Math.ceil(opts.cellTimeout))],
       { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
     const r: Running = { child, kernelPid: null };
@@ -237,12 +286,14 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
     clearTimeout(timer);
     running.delete(r);
+    active.delete(display);
+    overlapping.delete(overlap);
     killGroup(r.kernelPid, "SIGKILL"); // normally already shut down by nbclient; never left behind
     const seconds = (Date.now() - started) / 1000;
 
     let rep: Partial<NotebookResult> & { status?: string } = {};
     try {
-      rep = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+      rep = JSON.parse(fs.readFileSync(stagedReport, "utf8"));
     } catch {
       rep = { status: "failed", kind: "runner-error", message: `the executor exited with code ${code} and wrote no report${stderr.trim() ? `:\n${stderr.trim()}` : ""}` };
     }
@@ -265,19 +316,64 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
       result.status = "interrupted";
       result.kind = "interrupted";
     }
+    if (result.kind === "kernel-died" && V8_OOM.test(stderr)) {
+      // The kernel inherits the executor's stderr, where V8 writes why it aborted.
+      const limit = heapLimitMb(env.NODE_OPTIONS);
+      result.kind = "kernel-out-of-memory";
+      result.message = `the kernel ran out of memory (V8's JavaScript heap limit${limit ? ` of ${limit} MB, from NODE_OPTIONS` : ", Node's default for this machine"} was reached while this cell ran)`;
+    }
     if (result.status === "invalid") result.message = `${display}: ${result.message}`;
-    if (fs.existsSync(executed) && result.status !== "invalid") {
-      result.executed = path.relative(root, executed);
+    if (sha256(nbPath) !== before) result.problems.push(`the source ${display} changed on disk while it ran (the runner never writes it)`);
+    const distChanged = changedFiles(distBefore, snapshotTree(distDir));
+    if (distChanged.length > 0) {
+      // Any notebook whose run overlapped the change may have made it: each of them is named (with
+      // -j 1 only the culprit is).
+      const alsoRunning = [...overlap].filter((n) => n !== display);
+      const others = alsoRunning.length > 0 ? ` (also running then: ${alsoRunning.join(", ")}; with -j 1 only the culprit is named)` : "";
+      const shown = distChanged.slice(0, 5).map((f) => `dist/${f}`).join(", ") + (distChanged.length > 5 ? `, … (${distChanged.length} files)` : "");
+      result.problems.push(`the compiled library changed while ${display} ran: ${shown}${others}; every later notebook would import the changed library (rebuild with \`npm run build\`)`);
+      if (result.status === "ok") {
+        result.status = "failed";
+        result.kind = "library-changed";
+        result.message = `the notebook changed the compiled library (dist/): ${shown}`;
+      }
+    }
+    const key = path.basename(nbPath);
+    let entry: Record<string, unknown> | undefined;
+    if (fs.existsSync(stagedExecuted) && result.status !== "invalid") {
       try {
-        const recs: NotebookRecords = extractRecords(JSON.parse(fs.readFileSync(executed, "utf8")));
-        records[path.basename(nbPath)] = recordsEntry(recs);
+        const recs: NotebookRecords = extractRecords(JSON.parse(fs.readFileSync(stagedExecuted, "utf8")));
+        entry = recordsEntry(recs);
         result.checksTotal = recs.checks.length;
         result.checksPassed = recs.checks.filter((c) => c.passed === true).length;
       } catch (e) {
-        result.problems.push(`could not read records from ${result.executed}: ${(e as Error).message}`);
+        result.problems.push(`could not read records from the executed copy: ${(e as Error).message}`);
       }
     }
-    if (sha256(nbPath) !== before) result.problems.push(`the source ${display} changed on disk while it ran (the runner never writes it)`);
+    if (result.status === "interrupted" || result.kind === "interrupted") {
+      // Stopped part-way by Ctrl-C/SIGTERM: its previous executed copy, report and records stay.
+      result.status = "interrupted";
+      result.kind = "interrupted";
+      result.message = `${result.message ?? "stopped by the runner"}; its previous results in ${path.relative(root, buildDir) || buildDir}/ were kept`;
+      result.checksTotal = 0;
+      result.checksPassed = 0;
+    } else {
+      // Finished: replace the executed copy, the report and the records entry together.
+      fs.mkdirSync(path.dirname(executed), { recursive: true });
+      fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+      if (fs.existsSync(stagedExecuted) && result.status !== "invalid") {
+        fs.renameSync(stagedExecuted, executed);
+        result.executed = path.relative(root, executed);
+      } else {
+        fs.rmSync(executed, { force: true });
+      }
+      if (fs.existsSync(stagedReport)) fs.renameSync(stagedReport, reportFile);
+      else writeFileAtomic(reportFile, JSON.stringify({ notebook: nbPath, status: result.status, kind: result.kind, message: result.message }, null, 1) + "\n");
+      const all = readRecordsFile(recordsFile);
+      if (entry) all[key] = records[key] = entry;
+      else delete all[key];
+      writeFileAtomic(recordsFile, JSON.stringify(all, null, 1) + "\n");
+    }
     results[i] = result;
     log(passedResult(result) ? `✔ ${display} (${result.cellsRun} cells, ${result.checksTotal} checks, ${seconds.toFixed(1)} s)` : formatFailure(result));
   };
@@ -302,6 +398,7 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     process.off("SIGINT", sigint);
     process.off("SIGTERM", sigterm);
     for (const pid of kernelPids) if (alive(pid)) killGroup(pid, "SIGKILL");
+    fs.rmSync(stagingDir, { recursive: true, force: true });
     if (service) {
       const st = service.stats();
       await service.close();
@@ -309,19 +406,9 @@ export async function runNotebooks(opts: RunOptions): Promise<RunOutcome> {
     }
   }
 
-  // Merge: running some notebooks replaces their entries and keeps the others'.
-  const recordsFile = path.join(buildDir, "records.json");
-  let merged: Record<string, unknown> = {};
-  try {
-    merged = JSON.parse(fs.readFileSync(recordsFile, "utf8")) as Record<string, unknown>;
-  } catch {
-    /* first run, or unreadable: start afresh */
-  }
-  Object.assign(merged, records);
-  fs.writeFileSync(recordsFile, JSON.stringify(merged, null, 1) + "\n");
   results.forEach((r, i) => {
     if (r && r.status === "ok") timings[timingKeys[i]] = Math.round(r.seconds * 10) / 10;
   });
-  fs.writeFileSync(timingsFile, JSON.stringify(timings, null, 1) + "\n");
+  writeFileAtomic(timingsFile, JSON.stringify(timings, null, 1) + "\n");
   return { results, records, wallSeconds: (Date.now() - t0) / 1000, interrupted };
 }

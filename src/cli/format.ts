@@ -18,6 +18,11 @@ function pad(s: string, n: number): string {
 
 /** Renders an evaluate result as the human-readable table `elbo-lab evaluate` prints by default. */
 export function formatTable(r: EvaluateResult): string {
+  const notes: string[] = [];
+  const untrusted = (what: string, reason: string): string => {
+    notes.push(`  ${what}: ${reason}.`);
+    return `untrusted (note ${notes.length})`;
+  };
   const m = r.model;
   const modelDesc =
     m.kind === "beta-bernoulli"
@@ -34,8 +39,12 @@ export function formatTable(r: EvaluateResult): string {
     ["  E_q[log p(x,z)]", fmt(r.expectedLogJoint), exact],
     ["  H[q]", fmt(r.entropy), "closed form"],
     ["KL(q || p(z|x))", fmt(r.klToPosterior), r.method === "closed-form" ? "closed form" : "quadrature"],
-    [`Monte Carlo ELBO`, `${fmt(r.mc.elbo, 6)} ± ${se(r.mc.stderr)}`, `${r.mc.samples} draws, seed ${r.mc.seed}`],
-    ...r.iwae.map((w): [string, string, string] => [`IWAE bound K=${w.k}`, `${fmt(w.estimate, 6)} ± ${se(w.stderr)}`, `${w.groups} groups of ${w.k}`]),
+    [`Monte Carlo ELBO`, r.mc.trusted ? `${fmt(r.mc.elbo, 6)} ± ${se(r.mc.stderr)}` : untrusted(`Monte Carlo ELBO`, r.mc.reason), `${r.mc.samples} draws, seed ${r.mc.seed}`],
+    ...r.iwae.map((w): [string, string, string] => [
+      `IWAE bound K=${w.k}`,
+      w.trusted ? `${fmt(w.estimate, 6)} ± ${se(w.stderr)}` : untrusted(`IWAE bound K=${w.k}`, w.reason),
+      `${w.groups} groups of ${w.k}`,
+    ]),
   ];
   const p = r.posterior;
   const postDesc =
@@ -56,6 +65,7 @@ export function formatTable(r: EvaluateResult): string {
     "",
     "identities (should be ~0):",
     ...Object.entries(r.identities).map(([k, v]) => `  ${pad(k, 40)}${fmt(v, 3)}`),
+    ...(notes.length > 0 ? ["", "estimates not shown (no number is given where the draws cannot be trusted):", ...notes.map((n, i) => n.replace(/^ {2}/, `  ${i + 1}. `))] : []),
   ];
   return lines.join("\n") + "\n";
 }

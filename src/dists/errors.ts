@@ -21,17 +21,28 @@ export class InvalidParameterError extends RangeError {
   }
 }
 
-/** A short, one-line rendering of a value for error messages. */
+/** Longest rendering describeValue gives before cutting to a prefix. */
+const MAX_SHOWN = 60;
+
+/**
+ * A short, one-line rendering of a value for error messages: a long string (a 50 MB field, binary
+ * garbage) is quoted by a prefix and its length, never whole; a value too deep to stringify is
+ * named by its type.
+ *
+ * @example describeValue("x".repeat(1e6)) // "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"... (a string of 1000000 characters)"
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === "number") return String(value);
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    return value.length > MAX_SHOWN ? `${JSON.stringify(value.slice(0, 40))}... (a string of ${value.length} characters)` : JSON.stringify(value);
+  }
   if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return value.length > 6 ? `an array of length ${value.length}` : JSON.stringify(value);
+  if (Array.isArray(value) && value.length > 6) return `an array of length ${value.length}`;
   try {
     const s = JSON.stringify(value);
-    return s === undefined ? String(value) : s.length > 60 ? s.slice(0, 57) + "..." : s;
+    return s === undefined ? typeof value : s.length > MAX_SHOWN ? s.slice(0, MAX_SHOWN - 3) + "..." : s;
   } catch {
-    return String(value);
+    return Array.isArray(value) ? `an array of length ${value.length}` : typeof value;
   }
 }
 

@@ -49,8 +49,9 @@ export class BetaBernoulliModel implements ScalarModel {
     this.dataSize = n;
     this.heads = k;
     this.prior = new Beta(a0, b0);
-    this.posterior = new Beta(a0 + k, b0 + n - k);
-    this.logEv = logBeta(a0 + k, b0 + n - k) - logBeta(a0, b0);
+    // b0 + (n − k), not b0 + n − k: with b0 = 1e−17 and n = k = 1 the latter rounds to 0.
+    this.posterior = new Beta(a0 + k, b0 + (n - k));
+    this.logEv = logBeta(a0 + k, b0 + (n - k)) - logBeta(a0, b0);
   }
 
   logPrior(z: number): number {

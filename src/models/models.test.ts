@@ -150,3 +150,9 @@ test("gaussian mixture: log likelihood and responsibilities match scipy", () => 
   for (const z of [[0, 0, 0, 0], [1, 1, 1, 0], [0, 1, 1, 1]]) assertClose(m.logJoint(z) - m.logPosterior(z), m.logEvidence(), 64 * EPS * 20, { z });
   assert.throws(() => m.logJoint([0, 2, 0, 0]), /z\[1\] must be an integer in \[0, 1\], got 2/);
 });
+
+test("betaBernoulliModel: a tiny prior b keeps its value in the posterior (b0 + (n − k), not b0 + n − k, which rounds to 0)", () => {
+  const m = betaBernoulliModel({ priorA: 1, priorB: 1e-17, data: [1] });
+  assert.equal(m.posterior.b, 1e-17); // n − k = 0 tails: the posterior's b is the prior's, exactly
+  assert.equal(m.posterior.a, 2);
+});

@@ -49,7 +49,8 @@ test("bad specs give a SpecError naming the field", () => {
 test("evaluateSpec returns the exact parts, an MC ELBO within 5 se, and one IWAE entry per K", () => {
   const r = evaluateSpec(good);
   assertClose(r.logEvidence, r.elbo + r.klToPosterior, 64 * EPS * 4);
-  assertClose(r.mc.elbo, r.elbo, 5 * r.mc.stderr, r.mc);
+  assert.ok(r.mc.trusted, JSON.stringify(r.mc));
+  if (r.mc.trusted) assertClose(r.mc.elbo, r.elbo, 5 * r.mc.stderr, r.mc);
   assert.deepEqual(r.iwae.map((w) => w.k), [1, 10]);
   assert.deepEqual(r.posterior.kind, "normal");
   assert.equal(r.mc.samples, 20000);

@@ -5,21 +5,11 @@ import { formatInterval } from "../elbo/support";
 import { betaBernoulliModel, type BetaBernoulliModel } from "../models/beta-bernoulli";
 import { normalNormalModel, type NormalNormalModel } from "../models/normal-normal";
 import { squaredNormalModel, type SquaredNormalModel } from "../models/squared-normal";
+import { checkRanges, checkResolution } from "./ranges";
+import { SpecError } from "./spec-error";
 import type { BetaBernoulliSpec, NormalNormalSpec, ScalarModel, SquaredNormalSpec } from "../models/types";
 
-/**
- * A problem in a spec, naming the field by its path (`q.sd`, `model.data[3]`, `iwaeK[0]`). The
- * message is one line, e.g. `q.sd must be a number > 0, got -1`.
- */
-export class SpecError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "SpecError";
-  }
-}
+export { SpecError };
 
 /** A variational family in plain data. */
 export type QSpec = { kind: "normal"; mean: number; sd: number } | { kind: "beta"; a: number; b: number };
@@ -39,10 +29,24 @@ export interface EvaluateSpec {
   iwaeK: number[];
 }
 
+/** Default K values of the IWAE bound; those above samples/2 are left out. */
+export const DEFAULT_IWAE_K: readonly number[] = [1, 10, 100];
+
 /** Default number of Monte Carlo draws. */
 export const DEFAULT_SAMPLES = 100_000;
-/** Largest accepted number of draws (keeps a typo from running for an hour). */
-export const MAX_SAMPLES = 100_000_000;
+/**
+ * Largest accepted number of draws. The Monte Carlo ELBO and each K of the IWAE bound draw
+ * `samples` each, so the default three K values cost four times `samples` draws: about 1.5 s per
+ * million for a Beta q (gamma variates), 0.9 s for squared-normal and 0.6 s for normal-normal on
+ * this project's machines, so ~15 s at this cap. 10⁸ took minutes with no output.
+ */
+export const MAX_SAMPLES = 10_000_000;
+
+/** The largest |seed|: every integer up to it is exact in JSON (a double); 2⁵³ + 1 would read as 2⁵³. */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+/** How deep a spec may nest arrays and objects (a valid one needs 3: spec → model → data). */
+export const MAX_SPEC_DEPTH = 32;
 
 const MODEL_KINDS = ["normal-normal", "beta-bernoulli", "squared-normal"] as const;
 const Q_KINDS = ["normal", "beta"] as const;
@@ -70,10 +74,18 @@ function field(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
+/** JSON has no Infinity: a parsed ±Infinity was a literal beyond the largest double, e.g. 1.8e308. */
+function overflowed(where: string, v: unknown): void {
+  if (v === Infinity || v === -Infinity) {
+    throw new SpecError(where, `${where} is beyond the largest double (±1.7976931348623157e308) and reads as ${String(v)}; give a finite number`);
+  }
+}
+
 function num(path: string, obj: Record<string, unknown>, key: string, rule: "finite" | "positive"): number {
   const where = field(path, key);
   const v = obj[key];
   if (v === undefined) throw new SpecError(where, `${where} is missing`);
+  overflowed(where, v);
   if (rule === "positive") {
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new SpecError(where, `${where} must be a number > 0, got ${describeValue(v)}`);
   } else if (typeof v !== "number" || !Number.isFinite(v)) {
@@ -101,6 +113,7 @@ function dataArray(path: string, obj: Record<string, unknown>, binary: boolean):
     if (binary) {
       if (x !== 0 && x !== 1) throw new SpecError(`${where}[${i}]`, `${where}[${i}] must be 0 or 1 (the coin's data), got ${describeValue(x)}`);
     } else if (typeof x !== "number" || !Number.isFinite(x)) {
+      overflowed(`${where}[${i}]`, x);
       throw new SpecError(`${where}[${i}]`, `${where}[${i}] must be a finite number, got ${describeValue(x)}`);
     }
     return x as number;
@@ -201,29 +214,40 @@ export function validateEvaluateSpec(value: unknown): EvaluateSpec {
   if (value.samples !== undefined) {
     const s = value.samples;
     if (typeof s !== "number" || !Number.isInteger(s) || s < 2 || s > MAX_SAMPLES) {
-      throw new SpecError("samples", `samples must be an integer in [2, ${MAX_SAMPLES}], got ${describeValue(s)}`);
+      const cost = typeof s === "number" && s > MAX_SAMPLES ? " (each million draws costs about 1.5 s per estimate; the cap keeps a run under ~15 s)" : "";
+      throw new SpecError("samples", `samples must be an integer in [2, ${MAX_SAMPLES}]${cost}, got ${describeValue(s)}`);
     }
     samples = s;
   }
   let seed = 1;
   if (value.seed !== undefined) {
     const s = value.seed;
-    if (typeof s !== "number" || !Number.isSafeInteger(s)) throw new SpecError("seed", `seed must be an integer, got ${describeValue(s)}`);
+    if (typeof s !== "number" || !Number.isInteger(s)) throw new SpecError("seed", `seed must be an integer, got ${describeValue(s)}`);
+    if (Math.abs(s) > MAX_SEED) {
+      throw new SpecError("seed", `seed must be an integer between -${MAX_SEED} and ${MAX_SEED} (2^53 - 1: larger integers are not exact in JSON, so two different seeds could read as one), got ${describeValue(s)}`);
+    }
     seed = s;
   }
-  let iwaeK = [1, 10, 100];
+  // The default K values that fit the budget (at least 2 groups of K in `samples` draws).
+  let iwaeK = DEFAULT_IWAE_K.filter((k) => k <= Math.floor(samples / 2));
   if (value.iwaeK !== undefined) {
     const ks = value.iwaeK;
     if (!Array.isArray(ks)) throw new SpecError("iwaeK", `iwaeK must be an array of integers >= 1, got ${describeValue(ks)}`);
+    const maxK = Math.floor(samples / 2);
     iwaeK = ks.map((k, i) => {
-      if (typeof k !== "number" || !Number.isInteger(k) || k < 1 || k > samples) {
-        throw new SpecError(`iwaeK[${i}]`, `iwaeK[${i}] must be an integer in [1, samples = ${samples}], got ${describeValue(k)}`);
+      if (typeof k !== "number" || !Number.isInteger(k) || k < 1 || k > maxK) {
+        throw new SpecError(
+          `iwaeK[${i}]`,
+          `iwaeK[${i}] must be an integer in [1, samples/2 = ${maxK}] (the budget of samples = ${samples} draws must hold at least 2 groups of K for a standard error), got ${describeValue(k)}`,
+        );
       }
       return k;
     });
   }
   const built = modelFromSpec(model, "model");
   checkQFitsModel(built, qFromSpec(q, "q"), "q");
+  checkRanges({ model, q });
+  if (built.kind === "squared-normal") checkResolution(built, q);
   return { model, q, samples, seed, iwaeK };
 }
 
@@ -232,6 +256,12 @@ export function validateEvaluateSpec(value: unknown): EvaluateSpec {
  * `spec` with the parser's message (one line).
  */
 export function parseEvaluateSpec(text: string): EvaluateSpec {
+  // A UTF-8 byte-order mark (written by some Windows editors) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const depth = nestingDepth(text);
+  if (depth > MAX_SPEC_DEPTH) {
+    throw new SpecError("spec", `spec nests arrays or objects ${depth} deep; a spec needs 3 levels and at most ${MAX_SPEC_DEPTH} are accepted`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -239,4 +269,25 @@ export function parseEvaluateSpec(text: string): EvaluateSpec {
     throw new SpecError("spec", `spec is not valid JSON: ${(e as Error).message.replace(/\s+/g, " ")}`);
   }
   return validateEvaluateSpec(value);
+}
+
+/**
+ * The deepest nesting of [ and { in JSON text, ignoring brackets inside strings (a linear scan, so
+ * a spec 100 000 arrays deep is refused before anything recurses into it).
+ */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
 }
