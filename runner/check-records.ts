@@ -9,7 +9,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../kernel/jupyter";
 
-const CHECKERS = ["test/reference/check_walkthrough_records.py"];
+const CHECKERS = [
+  "test/reference/check_walkthrough_records.py",
+  "test/reference/check_three_roads_records.py",
+];
 
 function findScientificPython(): string | null {
   const candidates = process.env.ELBO_LAB_PYTHON ? [process.env.ELBO_LAB_PYTHON] : ["/usr/bin/python3", "python3", "python"];
