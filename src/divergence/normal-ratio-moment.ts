@@ -20,7 +20,7 @@ import type { Normal } from "../dists/normal";
  * balance) returns +Infinity, the integral diverges.
  *
  * @example logExpectedNormalRatio(new Normal(0, 1), new Normal(0, 1), new Normal(0, 1)) // 0 (E_q[q/q] = 1)
- * @example Math.exp(logExpectedNormalRatio(new Normal(0, 1), new Normal(0, 1), new Normal(0, 2))) // 1.1547005383792515 (= 2/√3, ∫ N(0,1)²/N(0,4))
+ * @example Math.exp(logExpectedNormalRatio(new Normal(0, 1), new Normal(0, 1), new Normal(0, 2))) // 1.5118578920369088 (= 4/√7 = ∫ N(0,1)²/N(0,4))
  */
 export function logExpectedNormalRatio(r: Normal, p: Normal, q: Normal): number {
   const ir = 1 / r.variance;

@@ -109,7 +109,7 @@ export function gmmCaviUpdateMeans(x: ArrayLike<number>, state: GmmCaviState, pr
  * Runs CAVI (φ update, then the q(μ) update, per sweep) from the given or default start and records
  * the ELBO after every half-sweep.
  *
- * @example caviGmm([-2.1, -1.9, 2.0, 2.2], { K: 2, priorSd: 5 }).m.map(m => +m.toFixed(2)) // [-2, 2.1] (close to the two cluster means)
+ * @example caviGmm([-2.1, -1.9, 2.0, 2.2], { K: 2, priorSd: 5 }).m.map(m => +m.toFixed(2)) // [-1.96, 2.06] (the cluster means, shrunk a little toward the prior mean 0)
  */
 export function caviGmm(x: ArrayLike<number>, options: GmmCaviOptions): GmmCaviResult {
   validate(x, options);

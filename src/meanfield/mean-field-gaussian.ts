@@ -41,7 +41,7 @@ export function klBivariateToFactorised(p: BivariateNormal, q: DiagNormal): numb
  * (Bishop 2006 §10.1.2): q*ⱼ = N(μⱼ, 1/Λⱼⱼ). The means are exact; the variances 1/Λⱼⱼ = Σⱼⱼ(1 − ρ²)
  * are the *conditional* variances, smaller than the marginal ones by the factor 1 − ρ².
  *
- * @example meanFieldOptimum(BivariateNormal.fromCorrelation([1, 2], [1, 1], 0.8)).sd[0] // 0.6 (= √(1 − 0.64))
+ * @example meanFieldOptimum(BivariateNormal.fromCorrelation([1, 2], [1, 1], 0.8)).sd[0] // 0.5999999999999999 (= √(1 − 0.64))
  */
 export function meanFieldOptimum(p: BivariateNormal): DiagNormal {
   return new DiagNormal(p.mean, [1 / Math.sqrt(p.precision[0][0]), 1 / Math.sqrt(p.precision[1][1])]);

@@ -10,6 +10,7 @@ import { HALF_LOG_2PI } from "../math/constants";
 import { BivariateNormal } from "./bivariate-normal";
 import { caviBivariateNormal, klBivariateToFactorised, klFactorisedToBivariate, meanFieldOptimum } from "./mean-field-gaussian";
 import { linearRegression2d } from "./linear-regression-2d";
+import { gmmLogEvidenceExact } from "./gmm-exact-evidence";
 import { caviGmm, gmmCaviElbo, gmmCaviUpdateMeans, gmmCaviUpdatePhi } from "./gmm-cavi";
 
 const p = BivariateNormal.fromCorrelation([1, -0.5], [1.2, 0.7], 0.85);
@@ -181,4 +182,28 @@ test("caviGmm with K = 1: q(μ) is the exact conjugate posterior and the ELBO is
   assertClose(r.elbo[r.elbo.length - 1], nn.logEvidence(), 1e-10);
   assert.throws(() => caviGmm(gmmData, { K: 0, priorSd: 1 }), /K must be an integer >= 1, got 0/);
   assert.throws(() => caviGmm([1, NaN], { K: 1, priorSd: 1 }), /x\[1\] must be finite, got NaN/);
+});
+
+test("gmmLogEvidenceExact: K = 1 is the normal–normal evidence; small cases against Monte Carlo over the prior (4 s.e.)", () => {
+  const nn = normalNormalModel({ priorMean: 0, priorSd: 2, noiseSd: 0.8, data: [0.3, -1.2, 2.0] });
+  assertClose(gmmLogEvidenceExact([0.3, -1.2, 2.0], 1, 2, 0.8), nn.logEvidence(), 1e-12);
+  // p(x) = E_{μ ~ prior}[Πᵢ Σₖ (1/K) N(xᵢ | μₖ, s²)], estimated with 400 000 prior draws.
+  const x = [-1.5, -1.0, 1.2, 1.6, 0.1];
+  const K = 2;
+  const rng = createRng(13);
+  const lnN = (z: number, m: number, s: number) => -0.5 * ((z - m) / s) ** 2 - Math.log(s) - HALF_LOG_2PI;
+  const vals: number[] = [];
+  for (let s = 0; s < 400_000; s++) {
+    const mu = [1.5 * rng.normal(), 1.5 * rng.normal()];
+    let l = 0;
+    for (const xi of x) l += Math.log(0.5 * Math.exp(lnN(xi, mu[0], 1)) + 0.5 * Math.exp(lnN(xi, mu[1], 1)));
+    vals.push(Math.exp(l));
+  }
+  const est = meanWithStderr(vals);
+  const exact = Math.exp(gmmLogEvidenceExact(x, K, 1.5, 1));
+  assertClose(est.estimate, exact, 4 * est.stderr);
+  assert.throws(() => gmmLogEvidenceExact(new Array(30).fill(0), 3, 1), /3\^30 assignments is too many/);
+  // and CAVI's ELBO is below it
+  const r = caviGmm(x, { K, priorSd: 1.5 });
+  assert.ok(r.elbo[r.elbo.length - 1] <= Math.log(exact));
 });
