@@ -12,6 +12,7 @@ import { projectRoot } from "../kernel/jupyter";
 const CHECKERS = [
   "test/reference/check_walkthrough_records.py",
   "test/reference/check_three_roads_records.py",
+  "test/reference/check_mean_field_records.py",
 ];
 
 function findScientificPython(): string | null {
