@@ -21,3 +21,4 @@ export * from "./elbo";
 export * from "./estimators";
 export * from "./spec";
 export * from "./meanfield";
+export * from "./optimize";
