@@ -9,7 +9,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot, pythonCandidates } from "../kernel/jupyter";
 
-const CHECKERS = ["test/reference/check_walkthrough_records.py", "test/reference/check_notebook_records.py"];
+const CHECKERS = [
+  "test/reference/check_walkthrough_records.py",
+  "test/reference/check_notebook_records.py",
+  "test/reference/check_three_roads_records.py",
+  "test/reference/check_mean_field_records.py",
+  "test/reference/check_fit_theta_records.py",
+];
 
 function findScientificPython(): string | null {
   for (const py of pythonCandidates()) {

@@ -20,3 +20,5 @@ export * from "./models";
 export * from "./elbo";
 export * from "./estimators";
 export * from "./spec";
+export * from "./meanfield";
+export * from "./optimize";

@@ -6,3 +6,4 @@ export { klMonteCarlo } from "./kl-monte-carlo";
 export type { SampleableDensity } from "./kl-monte-carlo";
 export { klQuadrature } from "./kl-quadrature";
 export { kl } from "./kl";
+export { logExpectedNormalRatio } from "./normal-ratio-moment";

@@ -12,6 +12,7 @@ import { BetaBernoulliModel } from "../models/beta-bernoulli";
 import { GaussianMixtureModel } from "../models/gaussian-mixture";
 import { NormalNormalModel } from "../models/normal-normal";
 import { SquaredNormalModel } from "../models/squared-normal";
+import { squaredNormalElboTerms } from "./squared-normal-elbo";
 import type { ScalarModel } from "../models/types";
 import { expectation } from "../quadrature/expectation";
 import { checkSupport } from "./support";
@@ -78,15 +79,7 @@ function normalNormalParts(model: NormalNormalModel, q: Normal): ElboBreakdown {
 }
 
 function squaredNormalParts(model: SquaredNormalModel, q: Normal): ElboBreakdown {
-  const { n, mean: xbar, ss } = model.summary;
-  const sigma = model.spec.noiseSd;
-  const m2 = q.mean * q.mean;
-  const s2 = q.variance;
-  const a = xbar - m2 - s2;
-  // E_q[(x̄ − z²)²] = (x̄ − E z²)² + Var(z²), Var(z²) = 4m²s² + 2s⁴: a sum of non-negative terms.
-  const e = a * a + 4 * m2 * s2 + 2 * s2 * s2;
-  const expectedLogLik = n === 0 ? 0 : -(ss + n * e) / (2 * sigma * sigma) - n * (Math.log(sigma) + HALF_LOG_2PI);
-  const klToPrior = klNormalNormal(q, model.prior);
+  const { expectedLogLik, klToPrior } = squaredNormalElboTerms(model, q);
   const klToPosterior = expectation(q, (z) => q.logProb(z) - model.logPosterior(z)).value;
   return {
     logEvidence: model.logEvidence(),

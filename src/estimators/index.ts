@@ -8,3 +8,4 @@ export { sampleLogWeights } from "./log-weights";
 export { quadraticLogWeights } from "./log-weights";
 export type { QuadraticLogWeights } from "./log-weights";
 export { logSumExpGroups } from "./log-sum-exp-groups";
+export { logWeightDensity, logWeightExtreme } from "./log-weight-density";

@@ -7,3 +7,4 @@ export { densityFigure, type DensityFigureSpec } from "./density";
 export { sweepFigure, type SweepFigureSpec } from "./sweep";
 export { elboGapFigure, elboTermsFigure, stackedBarFigure, type ElboGapSpec, type ElboTermsSpec, type StackedBarSpec } from "./bars";
 export { contourFigure, surfaceFigure, type GridFigureSpec } from "./surface";
+export { histogramFigure, histogramBins, type HistogramFigureSpec, type HistogramMarker, type HistogramBins } from "./histogram";
