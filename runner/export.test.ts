@@ -108,14 +108,15 @@ test("the HTML works offline: every figure drawn, sliders move, math typeset, no
     await page.goto(pathToFileURL(html).href, { waitUntil: "load" });
     await page.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg").length >= n, FIGURES, { timeout: 20_000 });
     await page.waitForFunction(() => document.querySelectorAll(".MathJax_CHTML").length > 0, undefined, { timeout: 20_000 });
-    const seen = await page.evaluate(() => ({
+    // The page's function runs in the browser: the strings it looks for are passed in, not closed over.
+    const seen = await page.evaluate(({ removed, kept }) => ({
       plots: document.querySelectorAll(".js-plotly-plot").length,
       roots: Array.from(document.querySelectorAll(".js-plotly-plot")).filter((p) => p.querySelector(".main-svg")).length,
       unrenderedMath: document.body.innerText.includes("\\mathrm{ELBO}"),
       tables: document.querySelectorAll("table.elbo-lab-table").length,
-      removedInputs: REMOVED.filter((r) => document.body.innerText.includes(r)),
-      keptInput: document.body.innerText.includes(KEPT),
-    }));
+      removedInputs: removed.filter((r) => document.body.innerText.includes(r)),
+      keptInput: document.body.innerText.includes(kept),
+    }), { removed: REMOVED, kept: KEPT });
     assert.deepEqual(seen, { plots: FIGURES, roots: FIGURES, unrenderedMath: false, tables: 1, removedInputs: [], keptInput: true });
     // The slider: jump to another frame with no kernel, and q moves.
     const moved = await page.evaluate(async () => {

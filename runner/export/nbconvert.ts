@@ -18,16 +18,14 @@ export interface NbconvertResult {
  * honoured through nbconvert's TagRemovePreprocessor. Cells that only build a figure carry `hide-input`
  * (and `jupyter.source_hidden`, so JupyterLab shows them collapsed; a reader can still open them).
  */
-export const INPUT_HIDING_TAGS = ["hide-input", "remove-input"];
+export const INPUT_HIDING_TAGS: readonly string[] = REMOVE_INPUT_TAGS;
 
 export function nbconvertArgs(input: string, outDir: string, outName: string, assets: Assets): string[] {
   const args = ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, "--output", outName, "--log-level=WARN"];
+  // Given once: traitlets reads a repeated container option as a list of its literal strings.
   args.push("--TagRemovePreprocessor.enabled=True", `--TagRemovePreprocessor.remove_input_tags=${JSON.stringify(INPUT_HIDING_TAGS)}`);
   if (assets.mathjaxUrl) args.push(`--HTMLExporter.mathjax_url=${assets.mathjaxUrl}`);
   args.push(`--HTMLExporter.require_js_url=${assets.requireJsUrl}`);
-  // Cells tagged remove-input / hide-input (plotting code) show only their outputs, as in nbconvert with
-  // the set-up's config and in Jupyter Book.
-  args.push(`--TagRemovePreprocessor.remove_input_tags=${JSON.stringify([...REMOVE_INPUT_TAGS])}`);
   if (assets.jqueryUrl) args.push(`--HTMLExporter.jquery_url=${assets.jqueryUrl}`);
   args.push(input);
   return args;
