@@ -16,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { projectRoot } from "../kernel/jupyter";
+import { findJupyterPython, projectRoot } from "../kernel/jupyter";
 
 export interface Mutation {
   name: string;
@@ -65,8 +65,8 @@ export const MUTATIONS: Mutation[] = [
     name: "beta-evidence-off-by-one",
     what: "B(a₀ + k + 1, …) for B(a₀ + k, …) in the coin's evidence",
     file: "src/models/beta-bernoulli.js",
-    from: "logBeta)(a0 + k, b0 + n - k)",
-    to: "logBeta)(a0 + k + 1, b0 + n - k)",
+    from: "logBeta)(a0 + k, b0 + (n - k))",
+    to: "logBeta)(a0 + k + 1, b0 + (n - k))",
     notebook: "08-the-coin.ipynb",
   },
 ];
@@ -99,11 +99,13 @@ export function mutatedCopy(root: string, m: Mutation): string {
 export function runMutation(root: string, m: Mutation, keep = false): MutationResult {
   const t0 = Date.now();
   const tmp = mutatedCopy(root, m);
+  const jupyterPython = findJupyterPython().found?.python;
   try {
     const r = spawnSync(process.execPath, [path.join(tmp, "dist", "runner", "cli.js"), "--smoke", "-j", "1", "--no-render-service", path.join("notebooks", m.notebook)], {
       cwd: tmp,
       encoding: "utf8",
-      env: { ...process.env, ELBO_LAB_CHROMIUM: "none" },
+      // The copy has no Python env of its own (.venv): it runs on the project's Jupyter.
+      env: { ...process.env, ELBO_LAB_CHROMIUM: "none", ...(jupyterPython ? { ELBO_LAB_PYTHON: jupyterPython } : {}) },
       maxBuffer: 64 * 1024 * 1024,
     });
     const out = `${r.stdout}\n${r.stderr}`;
