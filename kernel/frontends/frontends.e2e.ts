@@ -205,7 +205,7 @@ async function studentRun(frontend: Frontend, nb: string, server: JupyterServer)
     assert.ok(state.done, `${label}: not every cell ran in ${NOTEBOOK_TIMEOUT_MS / 1000} s: ${JSON.stringify(state.counts)}`);
     const runSeconds = (Date.now() - t0) / 1000;
     const shown = await prompts(page);
-    assert.ok(shown.every((p) => /^\[\d+\]:$/.test(p)), `${label}: cells not numbered: ${JSON.stringify(shown)}`);
+    assert.ok(shown.some((p) => p !== "(input hidden)") && shown.every((p) => /^\[\d+\]:$/.test(p) || p === "(input hidden)"), `${label}: cells not numbered: ${JSON.stringify(shown)}`);
 
     const want = await expectedOutputs(page, PLOTLY_MIME);
     const shows = sourceCount(nb, /\bshow(Figure)?\(/g);
@@ -308,6 +308,11 @@ test("JupyterLab without the Plotly renderer: untrusted notebook shows a note pe
         await waitForKernel(page);
         const notes = page.locator(`.jp-OutputArea-output .${FIGURE_NOTE_CLASS}`);
         await notes.first().waitFor({ state: "attached", timeout: 30_000 });
+        // Outputs render one cell after another: wait (bounded) until every figure's note is there.
+        const expected = sourceCount(WALKTHROUGH, /\bshow(Figure)?\(/g);
+        await page
+          .waitForFunction(([cls, k]) => document.querySelectorAll(`.jp-OutputArea-output .${cls as string}`).length >= (k as number), [FIGURE_NOTE_CLASS, expected], { timeout: 30_000 })
+          .catch(() => undefined);
         const n = await notes.count();
         const withNote = page.locator(".jp-OutputArea-output").filter({ has: page.locator(`.${FIGURE_NOTE_CLASS}`) });
         const figures = await withNote.count();

@@ -7,12 +7,14 @@ import type { Page } from "playwright-core";
 
 /** Enough of JupyterLab's API for these tests (the objects live in the page). */
 interface Cell {
+  /** True for a cell whose source is collapsed (`jupyter.source_hidden`): JupyterLab shows no prompt there. */
+  inputHidden?: boolean;
   model: { type: string; executionCount: number | null; outputs: { toJSON(): Array<Record<string, unknown>> } };
   node: HTMLElement;
 }
 interface Panel {
   context?: { isReady: boolean; path: string };
-  content?: { widgets: readonly Cell[] };
+  content?: { widgets: readonly Cell[]; scrollToCell?(cell: Cell, align?: string): Promise<void> };
   sessionContext?: { session?: { kernel?: { name: string; status: string; connectionStatus: string } | null } | null };
 }
 interface App {
@@ -112,10 +114,26 @@ export async function expectedOutputs(page: Page, plotlyMime: string): Promise<{
   }, plotlyMime);
 }
 
-/** Prompts as shown: `[3]:` for each code cell. */
+/**
+ * Prompts as shown: `[3]:` for each code cell. JupyterLab 4 renders only the cells near the viewport
+ * (windowed notebook), so each cell is scrolled into view before its prompt is read, as a student would.
+ * Cells whose source is collapsed (figure-only cells) show no prompt and read "(input hidden)".
+ */
 export async function prompts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const w = (window as Win).jupyterapp!.shell.currentWidget!;
-    return w.content!.widgets.filter((c) => c.model.type === "code").map((c) => c.node.querySelector(".jp-InputPrompt")?.textContent?.trim() ?? "(no prompt)");
+    const out: string[] = [];
+    for (const c of w.content!.widgets) {
+      if (c.model.type !== "code") continue;
+      if (c.inputHidden) {
+        // A figure-only cell shown collapsed has no input prompt; its count is in the model (runAll checks it).
+        out.push("(input hidden)");
+        continue;
+      }
+      await w.content!.scrollToCell?.(c, "center");
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+      out.push(c.node.querySelector(".jp-InputPrompt")?.textContent?.trim() ?? "(no prompt)");
+    }
+    return out;
   });
 }
