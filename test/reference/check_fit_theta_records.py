@@ -16,16 +16,15 @@ the two agree on the normal–normal model.
 
 Run: /usr/bin/python3 test/reference/check_fit_theta_records.py [build/records.json]
 """
-import json
 import math
-import os
 import sys
 
 import numpy as np
 from scipy import integrate, optimize, stats
 
+from records_io import notebook_records
+
 NOTEBOOK = "15-fitting-theta-by-the-elbo.ipynb"
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REL = 1e-4
 
 
@@ -66,12 +65,7 @@ def argmax_log_theta(f):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "records.json")
-    with open(path) as fh:
-        records = json.load(fh)
-    if NOTEBOOK not in records:
-        fail(f"{path} has no entry for {NOTEBOOK} (run the notebook first)")
-    rec = records[NOTEBOOK]
+    rec = notebook_records(NOTEBOOK, fail)
 
     sq = rec["squaredNormal"]
     x = np.asarray(sq["data"], dtype=float)

@@ -19,17 +19,16 @@ from the textbook formulas written here:
 Run: /usr/bin/python3 test/reference/check_mean_field_records.py [build/records.json]
 """
 import itertools
-import json
 import math
-import os
 import sys
 
 import numpy as np
 from scipy import stats
 from scipy.special import logsumexp
 
+from records_io import notebook_records
+
 NOTEBOOK = "14-mean-field-cavi.ipynb"
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOL = 1e-9
 Z_MC = 5.0
 
@@ -91,12 +90,7 @@ def cavi_gmm(x, K, s0, s, max_sweeps, tol):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "records.json")
-    with open(path) as fh:
-        records = json.load(fh)
-    if NOTEBOOK not in records:
-        fail(f"{path} has no entry for {NOTEBOOK} (run the notebook first)")
-    rec = records[NOTEBOOK]
+    rec = notebook_records(NOTEBOOK, fail)
 
     # Regression posterior and evidence.
     reg = rec["regression"]

@@ -19,16 +19,15 @@ written here from the textbook (not from the library's formulas):
 
 Run: /usr/bin/python3 test/reference/check_three_roads_records.py [build/records.json]
 """
-import json
 import math
-import os
 import sys
 
 import numpy as np
 from scipy import integrate, stats
 
+from records_io import notebook_records
+
 NOTEBOOK = "13-three-roads-meet.ipynb"
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOL = 1e-8
 Z_MC = 5.0
 
@@ -56,12 +55,7 @@ def quad(f, centres):
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "records.json")
-    with open(path) as fh:
-        records = json.load(fh)
-    if NOTEBOOK not in records:
-        fail(f"{path} has no entry for {NOTEBOOK} (run the notebook first)")
-    rec = records[NOTEBOOK]
+    rec = notebook_records(NOTEBOOK, fail)
     model = rec["model"]
     if model.get("kind") != "normal-normal":
         fail(f"model.kind is {model.get('kind')!r}")
