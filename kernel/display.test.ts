@@ -131,11 +131,13 @@ test("plotly.js: with the first figure of every cell run from an interactive fro
   }
 });
 
-test("plotly.js: a page evaluates it once however many outputs carry it", async () => {
-  const { plotlyJsHtml } = await import("./plotlyjs");
+test("plotly.js: carried as a data block the parser does not run, then a loader that runs it once per page", async () => {
+  const { plotlyJsHtml, PLOTLY_LOADER } = await import("./plotlyjs");
   const html = plotlyJsHtml();
-  assert.match(html, /<script[^>]*>\(function\(\)\{if\(window\.Plotly\)return;/, "the AMD guard skips when plotly.js is there");
-  assert.match(html, new RegExp(`<script[^>]*${PLOTLY_JS_MARKER}[^>]*>if\\(!window\\.Plotly\\)\\{\\n`), "the library runs only without window.Plotly");
+  assert.match(html, new RegExp(`^<script type="text/plain" ${PLOTLY_JS_MARKER}="[^"]+">\\n`), "the library is a data block");
+  assert.ok(html.endsWith(`<script type="text/javascript">${PLOTLY_LOADER}</script>`), "the loader follows it");
+  assert.match(PLOTLY_LOADER, /function run\(\)\{if\(!window\.Plotly\)/, "the loader runs the library only without window.Plotly");
+  assert.equal(html.split("</script>").length - 1, 2, "the library's own text cannot end its element early");
 });
 
 test("a figure's HTML: a one-line note the script removes, and no fixed-height box before it draws", async () => {
