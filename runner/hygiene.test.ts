@@ -4,8 +4,8 @@ import { clean, problems } from "./hygiene";
 
 const dirty = {
   cells: [
-    { cell_type: "markdown", metadata: {}, source: "# t" },
-    { cell_type: "code", metadata: { scrolled: true, tags: ["keep"] }, source: "1", execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: "1" }] },
+    { cell_type: "markdown", id: "intro", metadata: {}, source: "# t" },
+    { cell_type: "code", id: "code-1", metadata: { scrolled: true, tags: ["keep"] }, source: "1", execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: "1" }] },
   ],
   metadata: { kernelspec: { name: "python3" }, widgets: {} },
   nbformat: 4,
@@ -13,6 +13,25 @@ const dirty = {
 };
 
 describe("notebook hygiene", () => {
+  test("every cell needs a valid, unique id (nbformat 4.5); clean() gives one, the same on every run", () => {
+    const nb = {
+      ...dirty,
+      metadata: { kernelspec: { name: "tslab" } },
+      cells: [
+        { cell_type: "markdown", id: "a", metadata: {}, source: "# one" },
+        { cell_type: "markdown", metadata: {}, source: "# two" },
+        { cell_type: "markdown", id: "a", metadata: {}, source: "# three" },
+        { cell_type: "markdown", id: "not valid!", metadata: {}, source: "# four" },
+      ],
+    };
+    assert.deepEqual(problems(nb), ["cell 1 has no id", 'cell 2 has id "a", a repeat', 'cell 3 has id "not valid!", not a valid nbformat id']);
+    const once = clean(nb);
+    assert.deepEqual(problems(once), []);
+    assert.equal(once.cells[0].id, "a", "a good id is kept");
+    assert.deepEqual(Object.keys(once.cells[1]), ["cell_type", "id", "metadata", "source"], "where Jupyter writes it");
+    assert.deepEqual(clean(nb), once, "deterministic");
+    assert.deepEqual(clean(once), once, "idempotent");
+  });
   test("finds outputs, execution counts, volatile metadata and a wrong kernel", () => {
     assert.deepEqual(problems(dirty), [
       'metadata.kernelspec.name is "python3", expected "tslab"',
@@ -34,9 +53,9 @@ describe("notebook hygiene", () => {
       ...dirty,
       metadata: { kernelspec: { name: "tslab" } },
       cells: [
-        { cell_type: "code", metadata: { jupyter: { source_hidden: true }, tags: ["hide-input"] }, source: "await show(fig)", execution_count: null, outputs: [] },
-        { cell_type: "code", metadata: { jupyter: { source_hidden: true, outputs_hidden: true } }, source: "2", execution_count: null, outputs: [] },
-        { cell_type: "code", metadata: { jupyter: { outputs_hidden: true } }, source: "3", execution_count: null, outputs: [] },
+        { cell_type: "code", id: "f", metadata: { jupyter: { source_hidden: true }, tags: ["hide-input"] }, source: "await show(fig)", execution_count: null, outputs: [] },
+        { cell_type: "code", id: "g", metadata: { jupyter: { source_hidden: true, outputs_hidden: true } }, source: "2", execution_count: null, outputs: [] },
+        { cell_type: "code", id: "h", metadata: { jupyter: { outputs_hidden: true } }, source: "3", execution_count: null, outputs: [] },
       ],
     };
     assert.deepEqual(problems(nb), ['cell 1 metadata "jupyter" is volatile', 'cell 2 metadata "jupyter" is volatile']);

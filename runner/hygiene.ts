@@ -1,9 +1,11 @@
 /**
  * Source-notebook hygiene. Notebooks are committed clean: no outputs, no execution counts, no
- * volatile metadata, and the `tslab` kernelspec. `npm test` runs the check; `npm run clean-notebooks`
+ * volatile metadata, the `tslab` kernelspec, and a unique `id` on every cell (nbformat 4.5 requires
+ * one; without it nbformat warns on every `jupyter nbconvert` and will refuse such files). `npm test` runs the check; `npm run clean-notebooks`
  * (this file with --fix) rewrites dirty notebooks in place — the only command that ever writes a
  * source notebook, and only when asked to.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { KERNEL_NAME, projectRoot } from "../kernel/jupyter";
@@ -42,6 +44,21 @@ interface Notebook {
   [k: string]: unknown;
 }
 
+/** nbformat 4.5's rule for a cell id. */
+const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
+
+/** Indices of cells whose id is missing, malformed, or a repeat of an earlier cell's. */
+function badIds(nb: Notebook): number[] {
+  const seen = new Set<string>();
+  const bad: number[] = [];
+  nb.cells.forEach((c, i) => {
+    const id = c.id;
+    if (typeof id !== "string" || !CELL_ID.test(id) || seen.has(id)) bad.push(i);
+    else seen.add(id);
+  });
+  return bad;
+}
+
 /** What is dirty about a notebook, one line each; empty when clean. */
 export function problems(nb: Notebook): string[] {
   const out: string[] = [];
@@ -55,11 +72,30 @@ export function problems(nb: Notebook): string[] {
     }
     for (const k of VOLATILE_CELL_KEYS) if (c.metadata && k in c.metadata && isVolatile(k, c.metadata[k])) out.push(`cell ${i} metadata "${k}" is volatile`);
   });
+  for (const i of badIds(nb)) {
+    const id = nb.cells[i].id;
+    out.push(id === undefined ? `cell ${i} has no id` : `cell ${i} has id ${JSON.stringify(id)}, ${typeof id === "string" && CELL_ID.test(id) ? "a repeat" : "not a valid nbformat id"}`);
+  }
   return out;
 }
 
-/** A clean copy of `nb`. */
+/**
+ * A clean copy of `nb`. Cells without a valid unique id get one made from their text and position, so
+ * cleaning the same notebook twice gives the same file.
+ */
 export function clean(nb: Notebook): Notebook {
+  const bad = new Set(badIds(nb));
+  const taken = new Set(nb.cells.filter((_, i) => !bad.has(i)).map((c) => c.id as string));
+  const newId = (c: Cell, i: number): string => {
+    const text = Array.isArray(c.source) ? c.source.join("") : String(c.source ?? "");
+    for (let salt = 0; ; salt++) {
+      const id = createHash("sha1").update(`${i}\u0000${salt}\u0000${text}`).digest("hex").slice(0, 8);
+      if (!taken.has(id)) {
+        taken.add(id);
+        return id;
+      }
+    }
+  };
   const metadata: Record<string, unknown> = {};
   for (const k of KEPT_NB_KEYS) if (k in (nb.metadata ?? {})) metadata[k] = nb.metadata[k];
   metadata.kernelspec = KERNELSPEC;
@@ -67,12 +103,14 @@ export function clean(nb: Notebook): Notebook {
   return {
     ...nb,
     metadata,
-    cells: nb.cells.map((c) => {
+    cells: nb.cells.map((c, i) => {
       const m = { ...(c.metadata ?? {}) };
       const jupyter = keptJupyter(m.jupyter);
       for (const k of VOLATILE_CELL_KEYS) delete m[k];
       if (jupyter) m.jupyter = jupyter;
-      const cell: Cell = { ...c, metadata: m };
+      let cell: Cell = { ...c, metadata: m };
+      // Keys in the order Jupyter writes them (sorted), so a new id lands where Jupyter would put it.
+      if (bad.has(i)) cell = Object.fromEntries(Object.entries({ ...cell, id: newId(c, i) }).sort(([a], [b]) => (a < b ? -1 : 1))) as Cell;
       if (c.cell_type === "code") {
         cell.outputs = [];
         cell.execution_count = null;
