@@ -133,7 +133,8 @@ def elbo_quad(model, m, s):
 
 def main():
     rec = notebook_records(NOTEBOOK, fail)
-    settings = rec["settings"]
+    earlier = rec["earlierSections"]
+    settings = earlier["settings"]
     K = float(settings["K"])
     model = Model(rec["model"])
     if model.kind != "normal-normal":
@@ -155,7 +156,7 @@ def main():
             fail(f"self-check: Gauss–Hermite gradient {g0} ≠ finite differences of the quad ELBO {fd}")
 
     # 1. Three estimators at q0: the exact gradient, and every recorded mean within K standard errors.
-    a0 = rec["gradientsAtQ0"]
+    a0 = earlier["gradientsAtQ0"]
     m0, s0 = float(a0["q"]["mean"]), math.exp(float(a0["q"]["logSd"]))
     g0 = exact_gradient(model, m0, s0)
     expect_close("gradientsAtQ0.exact.mean", a0["exact"]["mean"], g0[0], TOL * max(1, abs(g0[0])))
@@ -171,11 +172,11 @@ def main():
         for key, v in zip(("mean", "logSd"), per_draw(model, est, m0, s0)):
             _, var, mu4 = moments(v)
             expect_close(f"perDrawVarianceLibrary.{est}.{key}", rec["perDrawVarianceLibrary"][est][key], var, Z_LIB * math.sqrt((mu4 - var**2) / n_lib))
-            row = next(r for r in rec["pooledPerDraw"] if r["estimator"] == est and r["gradient"] == ("∂m" if key == "mean" else "∂λ"))
+            row = next(r for r in earlier["pooledPerDraw"] if r["estimator"] == est and r["gradient"] == ("∂m" if key == "mean" else "∂λ"))
             expect_close(f"pooledPerDraw[{est}, {row['gradient']}]", row["pooled S·Var_S"], var, K * row["stderr"] + 0.01 * var)
 
     # 3. At the posterior (S draws per estimate): reparam's variances 1/(S τn²) and 2/S; the baseline's ~0.
-    ap = rec["atPosterior"]
+    ap = earlier["atPosterior"]
     S0 = int(ap["S"])
     rv = [moments(v)[1] / S0 for v in per_draw(model, "reparam", pm, ps)]
     expect_close("atPosterior.reparam.dMean.variance", ap["reparam"]["dMean"]["variance"], rv[0], K * ap["reparam"]["dMean"]["varStderr"])
@@ -287,4 +288,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyError as e:
+        fail(f"the records of {NOTEBOOK} lack {e} (an older run of the notebook?)")
