@@ -1,7 +1,7 @@
 export { mcElbo } from "./mc-elbo";
 export { iwaeBound } from "./iwae";
 export type { IwaeEstimate } from "./iwae";
-export { reparamGradient, scoreGradient } from "./gradients";
+export { reparamGradient, scoreGradient, stlGradient } from "./gradients";
 export type { GradientEstimate, NormalParamGradient, ScoreGradientOptions } from "./gradients";
 export { exactElboGradient } from "./exact-gradient";
 export { sampleLogWeights } from "./log-weights";

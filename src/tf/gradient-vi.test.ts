@@ -44,6 +44,42 @@ test("all three gradient estimators are unbiased; variance: score > score-baseli
   assert.ok(v.score > v["score-baseline"] && v["score-baseline"] > v.reparam, `variances ${JSON.stringify(v)}`);
 });
 
+test("stl (sticking the landing) is unbiased, matches the closed-form per-draw variance, and has no noise at the posterior", async () => {
+  await initTestBackend();
+  const model = normalNormalTf(nn);
+  // Per-draw variances on normal-normal (derived by hand, P = 1/τn²): STL Var ∂m = (1 − Ps²)²/s²,
+  // reparam Var ∂m = P²s².
+  const P = 1 / nn.posteriorSd ** 2;
+  const s = Math.exp(nn.probe.q.logSd);
+  const u = 1 - P * s * s;
+  const R = 20000;
+  const stl = gradientEstimates(model, nn.probe.q, "stl", { repeats: R, samples: 1, seed: 21 });
+  const dm = meanVar(stl.dMean);
+  const ds = meanVar(stl.dLogSd);
+  // Unbiased within 5 standard errors (+ float32 on numbers of size ~10).
+  assert.ok(Math.abs(dm.mean - nn.probe.dMean) < 5 * Math.sqrt(dm.variance / R) + 1e-3, `stl dMean ${dm.mean} vs ${nn.probe.dMean}`);
+  assert.ok(Math.abs(ds.mean - nn.probe.dLogSd) < 5 * Math.sqrt(ds.variance / R) + 1e-3, `stl dLogSd ${ds.mean} vs ${nn.probe.dLogSd}`);
+  // ∂m is linear in ε, so its sample variance has relative sd √(2/(R − 1)); 5 of them.
+  const vm = (u * u) / (s * s);
+  assert.ok(Math.abs(dm.variance - vm) < 5 * Math.sqrt(2 / (R - 1)) * vm, `stl Var ∂m ${dm.variance} vs ${vm}`);
+  assert.ok(dm.variance < P * P * s * s, `stl Var ∂m ${dm.variance} not below reparam's ${P * P * s * s}`);
+  // At the posterior every draw returns 0 up to float32 rounding (terms of size |ε|/τn ≈ 3, rounding ~1e-6).
+  const post = { mean: nn.posteriorMean, logSd: Math.log(nn.posteriorSd) };
+  const at = gradientEstimates(model, post, "stl", { repeats: 4000, samples: 1, seed: 22 });
+  const rep = gradientEstimates(model, post, "reparam", { repeats: 4000, samples: 1, seed: 22 });
+  assert.ok(meanVar(at.dMean).variance < 1e-9 && meanVar(at.dLogSd).variance < 1e-9, `stl at the posterior: ${meanVar(at.dMean).variance}, ${meanVar(at.dLogSd).variance}`);
+  assert.ok(meanVar(rep.dMean).variance > 0.5 * P && meanVar(rep.dLogSd).variance > 1, "reparam keeps its noise at the posterior");
+});
+
+test("Adam with the stl estimator lands on the posterior to float32 precision, and frees its tensors", async () => {
+  await initTestBackend();
+  const before = tf.memory().numTensors;
+  const r = fitGaussianVI(normalNormalTf(nn), { estimator: "stl", steps: 1500, samples: 16, seed: 4 });
+  assert.equal(tf.memory().numTensors, before, "fitGaussianVI freed its tensors");
+  assert.ok(Math.abs(r.q.mean - nn.posteriorMean) < 1e-3 * nn.posteriorSd, `mean ${r.q.mean} vs ${nn.posteriorMean}`);
+  assert.ok(Math.abs(r.q.sd / nn.posteriorSd - 1) < 1e-3, `sd ${r.q.sd} vs ${nn.posteriorSd}`);
+});
+
 test("Adam with reparameterised gradients converges to the exact posterior and ELBO → log p(x)", async () => {
   await initTestBackend();
   const model = normalNormalTf(nn);

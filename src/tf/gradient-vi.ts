@@ -6,11 +6,15 @@
  *
  * Gradient estimators of ∇_(m,s) ELBO from S draws:
  *   "reparam"        z = m + e^s ε, ε ~ N(0, 1): autodiff through mean_i log p(x, z_i) + H[q].
+ *   "stl"            "sticking the landing" (Roeder et al. 2017): autodiff through
+ *                    mean_i log p(x, z_i) − log q(z_i) with q's parameters in log q held
+ *                    fixed (a stopped gradient), so the score term ∇_φ log q_φ(z) is dropped;
+ *                    zero variance at q = p(z | x).
  *   "score"          (score function / REINFORCE) mean_i f_i ∇ log q(z_i),
  *                    f_i = log p(x, z_i) − log q(z_i), z_i held fixed.
  *   "score-baseline" the same with f_i − b_i, b_i = mean of the other S−1 draws' f
  *                    (leave-one-out, so the estimator stays unbiased; needs S ≥ 2).
- * All three are unbiased; their variances differ by orders of magnitude (see
+ * All four are unbiased; their variances differ by orders of magnitude (see
  * `gradientEstimates`). `fitGaussianVI` runs `tf.train.adam` on any of them.
  *
  * Float32 throughout (tfjs); data enter through float64 sufficient statistics so that
@@ -87,7 +91,13 @@ export interface GaussianQ {
   logSd: number;
 }
 
-export type GradientEstimator = "reparam" | "score" | "score-baseline";
+export type GradientEstimator = "reparam" | "stl" | "score" | "score-baseline";
+
+/** Copies of q's parameters outside the gradient tape, for the stopped gradient of "stl". */
+interface StoppedQ {
+  m: tf.Tensor;
+  s: tf.Tensor;
+}
 
 /**
  * For m, s of shape [R, 1] and ε of shape [R, S], a pair (objective [R], elbo [R]) where
@@ -102,10 +112,17 @@ function estimatorObjective(
   eps: tf.Tensor,
   zConst: tf.Tensor | null,
   wConst: tf.Tensor | null,
+  stopped: StoppedQ | null = null,
 ): tf.Tensor {
   if (estimator === "reparam") {
     const z = tf.add(m, tf.mul(tf.exp(s), eps));
     return tf.add(tf.mean(model.logJoint(z), 1), tf.add(tf.reshape(s, [-1]), HALF_LOG_2PI_E));
+  }
+  if (estimator === "stl") {
+    // z carries the gradient to (m, s); log q(z) sees them only through z (its own m, s are stopped).
+    const z = tf.add(m, tf.mul(tf.exp(s), eps));
+    const logQ = tf.sub(tf.mul(-0.5, tf.square(tf.div(tf.sub(z, stopped!.m), tf.exp(stopped!.s)))), tf.add(stopped!.s, HALF_LOG_2PI));
+    return tf.mean(tf.sub(model.logJoint(z), logQ), 1);
   }
   // log q(z) = −½((z − m)/e^s)² − s − ½ log 2π, differentiated in (m, s) with z fixed.
   const logQ = tf.sub(tf.mul(-0.5, tf.square(tf.div(tf.sub(zConst!, m), tf.exp(s)))), tf.add(s, HALF_LOG_2PI));
@@ -158,9 +175,10 @@ export function gradientEstimates(
     const m = tf.fill([R, 1], q.mean);
     const s = tf.fill([R, 1], q.logSd);
     const eps = tf.randomNormal([R, S], 0, 1, "float32", seed);
-    const consts = estimator === "reparam" ? null : scoreConstants(model, estimator, m, s, eps);
+    const consts = estimator === "reparam" || estimator === "stl" ? null : scoreConstants(model, estimator, m, s, eps);
+    const stopped = estimator === "stl" ? { m: tf.fill([R, 1], q.mean), s: tf.fill([R, 1], q.logSd) } : null;
     const f = (mm: tf.Tensor, ss: tf.Tensor) =>
-      tf.sum(estimatorObjective(model, estimator, mm, ss, eps, consts?.z ?? null, consts?.w ?? null));
+      tf.sum(estimatorObjective(model, estimator, mm, ss, eps, consts?.z ?? null, consts?.w ?? null, stopped));
     const [dm, ds] = tf.grads(f)([m, s]);
     const e = consts ? tf.mean(consts.elbo) : tf.div(f(m, s), R);
     return [dm, ds, e];
@@ -250,10 +268,11 @@ export function fitGaussianVI(model: ScalarLatentModelTf, options: FitGaussianVI
       const sv = s.dataSync()[0];
       const elboT = tf.tidy(() => {
         const eps = tf.randomNormal([1, S], 0, 1, "float32", seed);
-        const consts = estimator === "reparam" ? null : scoreConstants(model, estimator, m, s, eps);
+        const consts = estimator === "reparam" || estimator === "stl" ? null : scoreConstants(model, estimator, m, s, eps);
+        const stopped = estimator === "stl" ? { m: tf.tensor2d([[mv]]), s: tf.tensor2d([[sv]]) } : null;
         let elbo: tf.Tensor | null = consts ? tf.keep(consts.elbo) : null;
         optimizer.minimize(() => {
-          const obj = estimatorObjective(model, estimator, m, s, eps, consts?.z ?? null, consts?.w ?? null);
+          const obj = estimatorObjective(model, estimator, m, s, eps, consts?.z ?? null, consts?.w ?? null, stopped);
           if (!consts) elbo = tf.keep(tf.clone(obj));
           return tf.neg(tf.sum(obj)) as tf.Scalar;
         }, false, [m, s]);
