@@ -3,8 +3,12 @@
  * by the real headless Chromium), and the behaviour without a browser.
  */
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { after, test } from "node:test";
-import { lineFigure, sweepFigure } from "../src/figures";
+import { lineFigure, smallMultiplesSize, sweepFigure } from "../src/figures";
 import { closeBrowser } from "./browser";
 import { findChromium } from "./chromium";
 import { FIGURE_NOTE_CLASS, PLOTLY_MIME, resendPlotlyJs, show, showFigure, untrustedNote } from "./display";
@@ -68,6 +72,59 @@ test("show: Plotly JSON + HTML + vector PDF, never image/png; plotly.js only wit
   }
   const sweep = sent.find((s) => s.msg.transient.display_id === r2.displayId && s.update)!.msg.data[PLOTLY_MIME] as { frames?: unknown[] };
   assert.equal(sweep.frames?.length, 3, "slider frames travel in the Plotly JSON");
+});
+
+/** The text of a base64 PDF, by poppler's pdftotext (null when it is not installed). */
+function pdfText(b64: string): string | null {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-pdftext-"));
+  try {
+    const file = path.join(dir, "f.pdf");
+    fs.writeFileSync(file, Buffer.from(b64, "base64"));
+    const r = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+    return r.error ? null : r.stdout;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Width and height of a base64 PNG, from its IHDR chunk. */
+function pngSize(b64: string): { width: number; height: number } {
+  const b = Buffer.from(b64, "base64");
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+test("a slider figure prints as 4 labelled frames (PNG and PDF); a figure without frames prints as itself", { skip: NO_BROWSER }, async () => {
+  capture();
+  const means = [0, 0.5, 1, 1.5, 2, 2.5, 3];
+  const slider = sweepFigure({
+    title: "q slides over z",
+    x: { label: "z" },
+    y: { label: "density" },
+    parameter: { label: "mean of q", values: means },
+    frame: (m) => [{ role: "q", x, y: x.map((v) => Math.exp(-((v - m) ** 2))) }],
+  });
+  const final = async (f: typeof fig) => {
+    const sent = capture();
+    const r = await showFigure(f);
+    assert.ok(r.staticImage, `no static image: ${r.missing}`);
+    return sent.find((s) => s.msg.transient.display_id === r.displayId && s.update)!.msg.data;
+  };
+  const printed = await final(slider);
+  const plain = await final(fig);
+
+  // The PNG is the grid's size (twice the CSS px), not the single frame's; the frame-less figure keeps its own.
+  const grid = smallMultiplesSize(slider, { width: 760, height: slider.layout.height as number });
+  assert.deepEqual(pngSize(String(printed["text/html"]).match(/base64,([^"]+)"/)![1]), { width: 2 * grid.width, height: 2 * grid.height });
+  assert.deepEqual(pngSize(String(plain["text/html"]).match(/base64,([^"]+)"/)![1]), { width: 2 * 760, height: 2 * 420 });
+
+  const text = pdfText(String(printed["application/pdf"]));
+  if (text === null) return; // no pdftotext: the sizes above are the check
+  // The four panels' labels: first, last and two evenly between (means 0, 1, 2, 3); the others are not printed.
+  for (const m of [0, 1, 2, 3]) assert.match(text, new RegExp(`mean of q = ${m}\\b(?!\\.)`), `panel label for mean ${m}`);
+  for (const m of ["0.5", "1.5", "2.5"]) assert.ok(!text.includes(`mean of q = ${m}`), `frame ${m} is not one of the 4 panels`);
+  assert.match(text, /4 of 7 slider positions/);
+  const plainText = pdfText(String(plain["application/pdf"]))!;
+  assert.ok(!/slider positions/.test(plainText), "a figure without frames is not turned into a grid");
 });
 
 test("show without a browser: interactive only, and the text says why", async () => {

@@ -34,6 +34,10 @@
  * viewer that renders HTML only), the figure's HTML shows one line saying how to see the figure; its
  * script removes that line when it draws.
  *
+ * A figure with slider frames prints as small multiples: its print PNG and `application/pdf` show four of
+ * its frames in a grid, first and last included, each labelled with its slider step (./render.ts,
+ * ../src/figures/small-multiples.ts); the interactive views keep the slider.
+ *
  * Static images need a browser (./browser.ts). Without one the figure is still shown (interactive),
  * its text says why there is no static image, and the exporter lists it.
  */

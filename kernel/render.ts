@@ -12,6 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
+import { smallMultiples, smallMultiplesSize } from "../src/figures/small-multiples";
+import type { Figure } from "../src/figures/types";
 import { getBrowser } from "./browser";
 import { plotlyJsPath } from "./plotlyjs";
 import { RENDER_SERVICE_ENV, renderViaService, ServiceUnreachable } from "./render-service";
@@ -81,8 +83,19 @@ export async function warmUp(): Promise<void> {
   await renderPages();
 }
 
-async function renderNow(fig: unknown, size: RenderSize): Promise<StaticImages> {
+/**
+ * What a static image shows: the figure itself, or, for a figure with slider frames, a grid of a few
+ * of its frames (../src/figures/small-multiples.ts) at a size that fits them: paper has no slider.
+ */
+export function printedForm(fig: unknown, size: RenderSize): { fig: unknown; size: RenderSize } {
+  const f = fig as Figure;
+  if (!Array.isArray(f?.frames) || f.frames.length === 0 || typeof f.layout !== "object" || f.layout === null) return { fig, size };
+  return { fig: smallMultiples(f, { frameSize: size }), size: smallMultiplesSize(f, size) };
+}
+
+async function renderNow(original: unknown, requested: RenderSize): Promise<StaticImages> {
   const t0 = Date.now();
+  const { fig, size } = printedForm(original, requested);
   const { plot, pdf } = await renderPages();
   const { svg, png } = await plot.evaluate(
     async ({ fig, width, height }) => {

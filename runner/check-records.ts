@@ -16,6 +16,7 @@ const CHECKERS = [
   "test/reference/check_mean_field_records.py",
   "test/reference/check_fit_theta_records.py",
   "test/reference/check_gradient_vi_records.py",
+  "test/reference/check_vae_records.py",
 ];
 
 function findScientificPython(): string | null {

@@ -8,3 +8,4 @@ export { sweepFigure, type SweepFigureSpec } from "./sweep";
 export { elboGapFigure, elboTermsFigure, stackedBarFigure, type ElboGapSpec, type ElboTermsSpec, type StackedBarSpec } from "./bars";
 export { contourFigure, surfaceFigure, type GridFigureSpec } from "./surface";
 export { histogramFigure, histogramBins, type HistogramFigureSpec, type HistogramMarker, type HistogramBins } from "./histogram";
+export { smallMultiples, smallMultiplePanels, smallMultiplesSize, evenlySpaced, wrapCaption, type SmallMultiplesOptions, type SmallMultiplePanel } from "./small-multiples";

@@ -1,7 +1,8 @@
 /**
  * A figure whose curves depend on a parameter of q (its mean, its standard deviation…), with a
  * Plotly slider: every value is a frame, so a reader moves the slider in the exported HTML with no
- * kernel running. The static image (PDF) shows the frame at `active`.
+ * kernel running. The static images (the print PNG and the PDF) show four of its frames side by side,
+ * first and last included, each labelled with its step (./small-multiples.ts).
  *
  * @example sweepFigure({ title: "q slides over the posterior", x: { label: "z" }, y: { label: "density" },
  *   parameter: { label: "mean of q", values: [-2, -1, 0, 1, 2] },
@@ -19,7 +20,7 @@ export interface SweepFigureSpec {
   frame: (value: number, index: number) => Series[];
   /** A line of text under the title for each value (e.g. the ELBO there). */
   caption?: (value: number, index: number) => string;
-  /** Index of the value shown first (and in static images). Default: the middle one. */
+  /** Index of the value shown first (interactive views). Default: the middle one. */
   active?: number;
   height?: number;
 }

@@ -62,7 +62,7 @@ export function evaluateSpec(input: EvaluateSpec | unknown): EvaluateResult {
   const iwae = spec.iwaeK.map((k): EvaluateResult["iwae"][number] => {
     const groups = Math.floor(spec.samples / k);
     const r = iwaeBound(model, q, base.fork(), k, groups);
-    const why = untrustedReason(r.estimate, r.stderr, parts.elbo, parts.logEvidence, "[ELBO, ln p(x)]");
+    const why = untrustedReason(r.estimate, r.stderr, parts.elbo, parts.logEvidence, "[ELBO, log p(x)]");
     return why === undefined ? { trusted: true, k, estimate: r.estimate, stderr: r.stderr, groups } : { trusted: false, k, reason: why, groups };
   });
   let posterior: EvaluateResult["posterior"];

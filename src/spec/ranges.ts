@@ -32,9 +32,9 @@ export const RANGES = {
   "squared-normal": {
     location: 1e15,
     scale: [1e-15, 1e15] as const,
-    why: "beyond it the quartic likelihood (x̄ − z²)²/σ² and the quadrature of ln p(x) lose their double-precision range",
+    why: "beyond it the quartic likelihood (x̄ − z²)²/σ² and the quadrature of log p(x) lose their double-precision range",
   },
-  "beta-bernoulli": { shape: [1e-100, 1e100] as const, why: "beyond it E_q[ln z] ≈ −1/a and ψ(a) terms overflow a double" },
+  "beta-bernoulli": { shape: [1e-100, 1e100] as const, why: "beyond it E_q[log z] ≈ −1/a and ψ(a) terms overflow a double" },
 };
 
 function outside(field: string, v: number, lo: number, hi: number, kind: string, why: string): SpecError {
@@ -89,7 +89,7 @@ export const MIN_RELATIVE_WIDTH = 1e-7;
  */
 export function checkResolution(model: SquaredNormalModel, q: RangedSpec["q"]): void {
   const why = (w: number, at: number) =>
-    `width ${w.toPrecision(3)} is below ${MIN_RELATIVE_WIDTH} of its location ${at.toPrecision(3)}, where double precision cannot resolve it, so the quadratures of ln p(x) and KL(q || p(z|x)) cannot be trusted`;
+    `width ${w.toPrecision(3)} is below ${MIN_RELATIVE_WIDTH} of its location ${at.toPrecision(3)}, where double precision cannot resolve it, so the quadratures of log p(x) and KL(q || p(z|x)) cannot be trusted`;
   for (const p of model.posteriorPeaks()) {
     if (p.width < MIN_RELATIVE_WIDTH * Math.abs(p.at)) {
       const f = model.prior.sd <= p.width * (1 + 1e-12) ? "model.priorSd" : "model.noiseSd";

@@ -15,7 +15,7 @@
  */
 export function untrustedReason(estimate: number, stderr: number, lower: number, upper: number, what: string): string | undefined {
   if (!Number.isFinite(estimate) || !Number.isFinite(stderr)) {
-    return `the draws gave no finite ${Number.isFinite(estimate) ? "standard error" : "mean"}: some draws of q round to points where ln p(x, z) or ln q(z) is not finite in double precision (e.g. a Beta draw of exactly 0 or 1), so no estimate is reported`;
+    return `the draws gave no finite ${Number.isFinite(estimate) ? "standard error" : "mean"}: some draws of q round to points where log p(x, z) or log q(z) is not finite in double precision (e.g. a Beta draw of exactly 0 or 1), so no estimate is reported`;
   }
   // Rounding allowance: the sums behind an estimate are exact to ~1e−12 relative.
   const slack = TRUST_SIGMAS * stderr + 1e-9 * Math.max(Math.abs(lower), Math.abs(upper)) + 1e-12;
