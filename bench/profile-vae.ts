@@ -27,7 +27,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type BackendName } from "../src/tf/backend";
 import { loadMnistSplit } from "../src/tf/mnist";
-import { createRng, permutation } from "../src/tf/rng";
+import { createRng, permutation } from "../src/random";
 import { createVae, createVaeTrainer, type VaeGradientMode } from "../src/tf/vae";
 import type { VaeTrainer } from "../src/tf/vae-trainer";
 import { benchRoot, median } from "./lib";
@@ -75,7 +75,7 @@ function stepper(trainer: VaeTrainer, n: number, seed: number, batch: number): (
         at = 0;
       }
       const t = performance.now();
-      trainer.step(order.subarray(at, at + batch), rng.uint32());
+      trainer.step(order.subarray(at, at + batch), rng.nextUint32());
       ms.push(performance.now() - t);
       at += batch;
     }

@@ -8,7 +8,8 @@
  */
 export { VERSION } from "./version";
 export * from "./figures";
-export * as tfRandom from "./tf/rng";
+// `tfRandom`: the name notebooks used for the generator of the former src/tf/rng.ts; the same one now.
+export * as tfRandom from "./random";
 export * from "./em";
 export * from "./iwae";
 export * from "./math";

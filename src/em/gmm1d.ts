@@ -9,7 +9,7 @@
  * M-step: θ ← argmax_θ ELBO(q, θ) (weighted counts, means and sds), which cannot lower it.
  * Hence log p(x | θ) never decreases. Terms with r_ik = 0 contribute 0 (0·log 0 = 0).
  */
-import { createRng } from "../tf/rng";
+import { createRng } from "../random/rng";
 import { HALF_LOG_2PI } from "../math/constants";
 import { logSumExp } from "../math/logsumexp";
 

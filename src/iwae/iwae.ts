@@ -7,7 +7,7 @@
  * L_1 = ELBO ≤ L_K ≤ L_{K+1} ≤ log p(x), and L_K → log p(x) as K → ∞. One estimate is
  * logSumExp_k(log w_k) − log K (max subtracted first, so huge or tiny weights never overflow).
  */
-import { createRng, Rng } from "../tf/rng";
+import { createRng, Rng } from "../random/rng";
 import { HALF_LOG_2PI } from "../math/constants";
 
 

@@ -22,7 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkBackendChosen } from "./backend";
-import { createRng } from "./rng";
+import { createRng } from "../random/rng";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 /** Entropy of N(m, e^{2s}) minus s: ½ log(2πe). */
@@ -263,7 +263,7 @@ export function fitGaussianVI(model: ScalarLatentModelTf, options: FitGaussianVI
   let count = 0;
   try {
     for (let step = 0; step < steps; step++) {
-      const seed = rng.uint32();
+      const seed = rng.nextUint32();
       const mv = m.dataSync()[0];
       const sv = s.dataSync()[0];
       const elboT = tf.tidy(() => {

@@ -1,7 +1,7 @@
 /**
  * TensorFlow.js half of "maximising the ELBO": the backend choice, the transposing matMul,
- * gradient VI, the MNIST split and the VAE. The seeded RNG is exported as a namespace
- * (`tfRandom.createRng`) so its names cannot clash with the float64 library's.
+ * gradient VI, the MNIST split and the VAE. The project's one seeded generator (`src/random`) is
+ * also exported here as the namespace `tfRandom` (`tfRandom.createRng`), the name notebooks use.
  */
 export * from "./backend";
 export * from "./matmul";
@@ -12,4 +12,4 @@ export * from "./vae-trainer";
 export { createNativeVaeTrainer } from "./vae-native-trainer";
 export { PackedAdam, type AdamOptions } from "./adam";
 export { wasmThreadsCount } from "./wasm-threads";
-export * as tfRandom from "./rng";
+export * as tfRandom from "../random";

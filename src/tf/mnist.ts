@@ -8,7 +8,8 @@
  *   1. Read `mnist/src/digits/0.json … 9.json` in that order; each holds `data`, a flat array
  *      of 784·count grey levels. Concatenating them gives the *global index* g = 0…9999:
  *      all 1001 zeros first, then the 1127 ones, and so on (label = the file's digit).
- *   2. `permutation(10000, createRng(seed))` (xoshiro128** Fisher–Yates, `src/tf/rng.ts`);
+ *   2. `permutation(10000, createRng(seed))` (Fisher–Yates drawing `rng.int(i + 1)` from the
+ *      project's xoshiro128** generator with SplitMix32 seeding, `src/random`);
  *      the first `nTrain` entries (default 8000) are the training set, the rest the test set,
  *      both in that permuted order.
  *   3. Binarise: pixel = 1 if grey > 0.5 else 0 (`"threshold"`, the default), or one seeded
@@ -17,7 +18,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { createRng, permutation } from "./rng";
+import { createRng, permutation } from "../random";
 
 export const MNIST_PIXELS = 784;
 export const MNIST_SIDE = 28;

@@ -5,20 +5,24 @@
  * TensorFlow instead of for wasm.
  *
  * What a native step's time goes to, and what this layout does about it:
- *  - Every tfjs op is one call into TensorFlow (`TFE_Execute`) plus tfjs's bookkeeping of the
- *    tensor it returns, tens of µs each, so the number of ops per step matters as much as their
- *    size. Dense layers are `tf.fused.matMul` with bias and activation (one call each); the
- *    transposed products of the backward pass use MatMul's transpose flags (oneDNN handles them
- *    at full speed, unlike XNNPACK on wasm), so no transposes are materialised.
+ *  - Every op is one call into TensorFlow (`TFE_Execute`) plus tfjs's bookkeeping of the tensor
+ *    it returns, so the number of ops per step matters as much as their size. The ops are
+ *    called straight through tfjs-node's backend (`native-ops.ts`): MatMul + BiasAdd + Relu per
+ *    dense layer, ReluGrad for the masks, and no uploads of shape, axis or scalar operands
+ *    (kept tensors). The transposed products of the backward pass use MatMul's transpose flags
+ *    (oneDNN handles them at full speed, unlike XNNPACK on wasm), so no transposes are
+ *    materialised.
  *  - No round trip to JS inside a step: the batch goes in once (x, ε), and the step returns one
  *    2-number tensor (Σ rec, Σ KL) that is read at the end. The latent part (reparameterisation,
  *    KL and their gradients), which the wasm trainer does in JS, stays in TensorFlow here.
- *  - All weights live in ONE flat parameter vector θ with Adam's moments m and v beside it, so
- *    the update is one chain of about ten element-wise ops over θ, not ten per weight. The
- *    weights a step uses are slices of θ (one slice + reshape each); their gradients are
- *    concatenated into one flat vector in the same order.
- * The layout of θ (row-major blocks, in this order): W₁ [D, H], b₁ [H], W_e = [W_μ | W_logσ²]
- * [H, 2L], b_e [2L], W_d1 [L, H], b_d1 [H], W_d2 [H, D], b_d2 [D].
+ *  - Adam is one `ResourceApplyAdam` kernel per weight, in place on TensorFlow resource
+ *    variables (`adamBlocks`), not a chain of element-wise ops per weight. (A single flat θ,
+ *    sliced into the weights and with the gradients concatenated, was measured first: the
+ *    slicing and the concatenation copied 2.6 MB each, 0.35 ms a step, more than the seven
+ *    extra ApplyAdam calls cost.) The 1/B of the mean objective is applied to ∂l and to the KL
+ *    terms of the latent gradient (small tensors) rather than to the 650k gradient values.
+ * The blocks (row-major, in this order): W₁ [D, H], b₁ [H], W_e = [W_μ | W_logσ²] [H, 2L],
+ * b_e [2L], W_d1 [L, H], b_d1 [H], W_d2 [H, D], b_d2 [D]; `packTheta` lays them end to end.
  *
  * The Bernoulli log-likelihood uses log p(x|l) = x·l − softplus(l) (TensorFlow's Softplus is
  * accurate for large |l|), summed in float32 over a batch (128·784 terms; the loss is reported,
@@ -26,7 +30,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { DigitSet } from "./mnist";
-import { constInt32, vaeStepOps } from "./native-ops";
+import { adamBlocks, constFloat, constInt32, vaeStepOps } from "./native-ops";
 import type { Vae, VaeWeightName } from "./vae";
 import type { VaeTrainer, VaeTrainerTiming } from "./vae-trainer";
 
@@ -102,30 +106,27 @@ function unpackTheta(vae: Vae, blocks: Block[], theta: Float32Array): Record<Vae
 /**
  * A trainer whose whole step runs as TensorFlow ops (any backend computes it; it is built for
  * `tensorflow`). Adam with tfjs's defaults (β₁ 0.9, β₂ 0.999, ε 1e−7), learning rate
- * `learningRate` (default 1e-3), as `PackedAdam`. ε of a step is
+ * `learningRate` (default 1e-3), as `PackedAdam` (`adamBlocks` in native-ops.ts). ε of a step is
  * `tf.randomNormal([B, L], 0, 1, "float32", epsSeed)`, as in the other trainers.
  */
 export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { learningRate?: number } = {}): VaeTrainer {
   const { inputDim: D, hiddenDim: H, latentDim: L } = vae.config;
   const blocks = layout(D, H, L);
-  const lr = options.learningRate ?? 1e-3;
-  const beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;
-  const [theta, m, v] = tf.tidy(() => {
-    const init = tf.tensor1d(packTheta(vae, blocks));
-    return [tf.variable(init, true), tf.variable(tf.zerosLike(init), false), tf.variable(tf.zerosLike(init), false)];
-  });
+  const theta0 = packTheta(vae, blocks);
+  const adam = adamBlocks(blocks.map((b) => ({ init: theta0.subarray(b.offset, b.offset + b.size), shape: b.shape })), { learningRate: options.learningRate ?? 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
   const timing: VaeTrainerTiming = { steps: 0, gradientMs: 0, updateMs: 0, readMs: 0 };
   const ops = vaeStepOps();
-  const sizes = blocks.map((b) => b.size);
-  // Shape and axis operands, made once (tfjs-node would upload a new one for every op).
+  // Shape, axis and scalar operands, made once (tfjs-node would upload a new one for every op).
   const k = {
-    sizes: constInt32(sizes),
-    shapes: blocks.map((b) => (b.shape.length === 2 ? constInt32(b.shape) : null)),
-    flat: constInt32([-1]),
+    latentSizes: constInt32([L, L]),
     axis0: constInt32(0),
     axis1: constInt32(1),
+    axes01: constInt32([0, 1]),
+    half: constFloat(0.5),
+    one: constFloat(1),
   };
-  let t = 0;
+  // 1/B for the usual batch size; another size gets its own scalar for that step.
+  const invB128 = constFloat(1 / 128);
   let dirty = false;
   let disposed = false;
   // The training images stay in JS; a batch is gathered there (a copy of B·D floats).
@@ -139,55 +140,48 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
       const B = rows.length;
       const xa = B * D <= xb.length ? xb.subarray(0, B * D) : new Float32Array(B * D);
       for (let b = 0; b < B; b++) xa.set(train.x.subarray(rows[b] * D, (rows[b] + 1) * D), b * D);
-      t++;
-      const lrT = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
-      let t1 = t0;
-      const sums = tf.tidy(() => {
+      const { binary: op2, unary: op1, sum, matMul } = ops;
+      const [sums, g] = tf.tidy(() => {
         const x = tf.tensor2d(xa, [B, D]);
         const eps = tf.randomNormal([B, L], 0, 1, "float32", epsSeed);
-        const flat = ops.split1d(theta, sizes, k.sizes, k.axis0);
-        const [w1, b1, we, be, wd1, bd1, wd2, bd2] = flat.map((f, i) => (blocks[i].shape.length === 2 ? ops.reshape(f, blocks[i].shape, k.shapes[i]!) : f));
+        const invB = B === 128 ? invB128 : tf.scalar(1 / B);
+        const [w1, b1, we, be, wd1, bd1, wd2, bd2] = blocks.map((_, i) => adam.read(i));
         // Forward.
-        const h1 = ops.relu(ops.biasAdd(ops.matMul(x, w1), b1));
-        const e = ops.biasAdd(ops.matMul(h1, we), be);
-        const [mu, lv] = tf.split(e, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-        const std = tf.exp(tf.mul(lv, 0.5));
-        const z = tf.add(mu, tf.mul(std, eps)) as tf.Tensor2D;
-        const h2 = ops.relu(ops.biasAdd(ops.matMul(z, wd1), bd1));
-        const l = ops.biasAdd(ops.matMul(h2, wd2), bd2);
+        const h1 = ops.relu(ops.biasAdd(matMul(x, w1), b1));
+        const e = ops.biasAdd(matMul(h1, we), be);
+        const [mu, lv] = ops.split(e, [L, L], k.latentSizes, 1, k.axis1);
+        const std = op1("Exp", op2("Mul", lv, k.half));
+        const epsStd = op2("Mul", eps, std);
+        const z = op2("AddV2", mu, epsStd);
+        const h2 = ops.relu(ops.biasAdd(matMul(z, wd1), bd1));
+        const l = ops.biasAdd(matMul(h2, wd2), bd2);
         // Σ rec = Σ x·l − softplus(l);  Σ KL = ½ Σ (μ² + σ² − log σ² − 1).
-        const var_ = tf.square(std);
-        const rec = tf.sub(tf.sum(tf.mul(x, l)), tf.sum(tf.softplus(l)));
-        const kl = tf.mul(tf.sum(tf.sub(tf.add(tf.square(mu), var_), tf.add(lv, 1))), 0.5);
-        // Backward (summed objective J = Σ KL − rec; divided by B in the update).
-        const dl = tf.sub(tf.sigmoid(l), x);
-        const gWd2 = ops.matMul(h2, dl, true, false);
-        const gbd2 = tf.sum(dl, 0);
-        const da2 = ops.reluGrad(ops.matMul(dl, wd2, false, true), h2);
-        const gWd1 = ops.matMul(z, da2, true, false);
-        const gbd1 = tf.sum(da2, 0);
-        const dz = ops.matMul(da2, wd1, false, true);
-        const dMu = tf.add(dz, mu);
-        const dLv = tf.mul(tf.add(tf.mul(tf.mul(dz, eps), std), tf.sub(var_, 1)), 0.5);
+        const var_ = op1("Square", std);
+        const rec = sum(op2("Sub", op2("Mul", x, l), op1("Softplus", l)), [0, 1], k.axes01);
+        const kl = op2("Mul", sum(op2("Sub", op2("AddV2", op1("Square", mu), var_), op2("AddV2", lv, k.one)), [0, 1], k.axes01), k.half);
+        // Backward of the mean objective J/B, J = Σ KL − Σ rec (the 1/B rides on ∂l and on the KL terms).
+        const dl = op2("Mul", op2("Sub", op1("Sigmoid", l), x), invB);
+        const gWd2 = matMul(h2, dl, true, false);
+        const gbd2 = sum(dl, [0], k.axis0);
+        const da2 = ops.reluGrad(matMul(dl, wd2, false, true), h2);
+        const gWd1 = matMul(z, da2, true, false);
+        const gbd1 = sum(da2, [0], k.axis0);
+        const dz = matMul(da2, wd1, false, true);
+        // ∂/∂μ = ∂z + μ/B (KL);  ∂/∂log σ² = ½(∂z·ε·σ + (σ² − 1)/B (KL)).
+        const dMu = op2("AddV2", dz, op2("Mul", mu, invB));
+        const dLv = op2("Mul", op2("AddV2", op2("Mul", dz, epsStd), op2("Mul", op2("Sub", var_, k.one), invB)), k.half);
         const dE = ops.concat([dMu, dLv], 1, k.axis1);
-        const gWe = ops.matMul(h1, dE, true, false);
-        const gbe = tf.sum(dE, 0);
-        const da1 = ops.reluGrad(ops.matMul(dE, we, false, true), h1);
-        const gW1 = ops.matMul(x, da1, true, false);
-        const gb1 = tf.sum(da1, 0);
-        const g = ops.concat([gW1, gb1, gWe, gbe, gWd1, gbd1, gWd2, gbd2].map((a) => (a.rank === 2 ? ops.reshape(a, [-1], k.flat) : a)), 0, k.axis0);
-        t1 = performance.now();
-        // Adam on θ, with the mean gradient g/B.
-        const gm = tf.mul(g, 1 / B);
-        const mNew = tf.add(tf.mul(m, beta1), tf.mul(gm, 1 - beta1));
-        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(gm), 1 - beta2));
-        // tfjs's Adam: w ← w − lr·m̂/(√v̂ + ε) with the bias corrections folded into lrT and ε·√(1 − β₂ᵗ).
-        const upd = tf.div(mNew, tf.add(tf.sqrt(vNew), epsilon * Math.sqrt(1 - beta2 ** t)));
-        m.assign(mNew as tf.Tensor1D);
-        v.assign(vNew as tf.Tensor1D);
-        theta.assign(tf.sub(theta, tf.mul(upd, lrT)));
-        return tf.stack([rec, kl]);
+        const gWe = matMul(h1, dE, true, false);
+        const gbe = sum(dE, [0], k.axis0);
+        const da1 = ops.reluGrad(matMul(dE, we, false, true), h1);
+        const gW1 = matMul(x, da1, true, false);
+        const gb1 = sum(da1, [0], k.axis0);
+        return [ops.pack([rec, kl]), [gW1, gb1, gWe, gbe, gWd1, gbd1, gWd2, gbd2]] as [tf.Tensor, tf.Tensor[]];
       });
+      // The weights read for the step are gone with the tidy, so the update runs in place.
+      const t1 = performance.now();
+      adam.update(g);
+      tf.dispose(g);
       const t2 = performance.now();
       const [recSum, klSum] = sums.dataSync();
       sums.dispose();
@@ -201,7 +195,9 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
     },
     syncWeights(): void {
       if (!dirty) return;
-      const w = unpackTheta(vae, blocks, theta.dataSync() as Float32Array);
+      const theta = new Float32Array(theta0.length);
+      blocks.forEach((b, i) => theta.set(adam.values(i), b.offset));
+      const w = unpackTheta(vae, blocks, theta);
       for (const [name, variable] of Object.entries(vae.weights) as [VaeWeightName, tf.Variable][]) {
         const tt = tf.tensor(w[name], variable.shape, "float32");
         variable.assign(tt);
@@ -212,7 +208,8 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      tf.dispose([theta, m, v, k.sizes, k.flat, k.axis0, k.axis1, ...k.shapes.filter((x): x is tf.Tensor => x !== null)]);
+      adam.dispose();
+      tf.dispose([...Object.values(k), invB128]);
     },
   };
 }

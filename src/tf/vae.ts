@@ -23,7 +23,7 @@ import * as tf from "@tensorflow/tfjs";
 import { backendName, checkBackendChosen, ensureBackend } from "./backend";
 import { PackedAdam } from "./adam";
 import { dense } from "./matmul";
-import { createRng, permutation } from "./rng";
+import { createRng, permutation } from "../random";
 import { createAnalyticVaeTrainer, parseVaeFirstLayer, type VaeFirstLayer, type VaeTrainer, type VaeTrainerTiming } from "./vae-trainer";
 import { createNativeVaeTrainer } from "./vae-native-trainer";
 import { DigitSet, MNIST_PIXELS } from "./mnist";
@@ -472,7 +472,7 @@ export async function trainVae(
       for (let step = 0; step < stepsPerEpoch; step++) {
         const ts = Date.now();
         const rows = order.subarray(step * bs, Math.min(train.n, (step + 1) * bs));
-        const epsSeed = rng.uint32();
+        const epsSeed = rng.nextUint32();
         const { rec, kl } = trainer.step(rows, epsSeed);
         recSum += rec * rows.length;
         klSum += kl * rows.length;

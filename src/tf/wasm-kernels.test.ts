@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BERNOULLI_CHUNK, bernoulliProducts, wasmKernels, wasmKernelsModuleBytes } from "./wasm-kernels";
-import { createRng } from "./rng";
+import { createRng } from "../random/rng";
 
 test("the hand-assembled module validates, for an ordinary and a shared memory", () => {
   assert.ok(WebAssembly.validate(wasmKernelsModuleBytes(false)));

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend";
 import { WASM_ONLY } from "./tested-backend";
 import { loadMnistSplit } from "./mnist";
-import { createRng } from "./rng";
+import { createRng } from "../random/rng";
 import { createVae, createVaeTrainer } from "./vae";
 import { wasmHeap } from "./wasm-heap";
 import { wasmThreadsCount } from "./wasm-threads";
