@@ -28,7 +28,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { DigitSet } from "./mnist";
 import { constInt32, vaeStepOps } from "./native-ops";
 import type { Vae, VaeWeightName } from "./vae";
-import type { VaeTrainer, VaeTrainerTiming } from "./vae-trainer";
+import { parseKlWeight, type VaeTrainer, type VaeTrainerTiming } from "./vae-trainer";
 
 interface Block {
   name: string;
@@ -133,8 +133,9 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
 
   return {
     timing,
-    step(rows: Int32Array, epsSeed: number): { rec: number; kl: number } {
+    step(rows: Int32Array, epsSeed: number, klWeight = 1): { rec: number; kl: number } {
       if (disposed) throw new Error("VaeTrainer: used after dispose()");
+      parseKlWeight(klWeight, "VaeTrainer.step");
       const t0 = performance.now();
       const B = rows.length;
       const xa = B * D <= xb.length ? xb.subarray(0, B * D) : new Float32Array(B * D);
@@ -159,7 +160,7 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
         const var_ = tf.square(std);
         const rec = tf.sub(tf.sum(tf.mul(x, l)), tf.sum(tf.softplus(l)));
         const kl = tf.mul(tf.sum(tf.sub(tf.add(tf.square(mu), var_), tf.add(lv, 1))), 0.5);
-        // Backward (summed objective J = Σ KL − rec; divided by B in the update).
+        // Backward (summed objective J = Σ β·KL − rec, β = klWeight; divided by B in the update).
         const dl = tf.sub(tf.sigmoid(l), x);
         const gWd2 = ops.matMul(h2, dl, true, false);
         const gbd2 = tf.sum(dl, 0);
@@ -167,8 +168,11 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
         const gWd1 = ops.matMul(z, da2, true, false);
         const gbd1 = tf.sum(da2, 0);
         const dz = ops.matMul(da2, wd1, false, true);
-        const dMu = tf.add(dz, mu);
-        const dLv = tf.mul(tf.add(tf.mul(tf.mul(dz, eps), std), tf.sub(var_, 1)), 0.5);
+        // The KL's gradient (μ and ½(σ² − 1)) times β; no extra op at β = 1.
+        const dKlMu = klWeight === 1 ? mu : tf.mul(mu, klWeight);
+        const dKlLv = klWeight === 1 ? tf.sub(var_, 1) : tf.mul(tf.sub(var_, 1), klWeight);
+        const dMu = tf.add(dz, dKlMu);
+        const dLv = tf.mul(tf.add(tf.mul(tf.mul(dz, eps), std), dKlLv), 0.5);
         const dE = ops.concat([dMu, dLv], 1, k.axis1);
         const gWe = ops.matMul(h1, dE, true, false);
         const gbe = tf.sum(dE, 0);
