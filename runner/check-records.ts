@@ -15,6 +15,7 @@ const CHECKERS = [
   "test/reference/check_three_roads_records.py",
   "test/reference/check_mean_field_records.py",
   "test/reference/check_fit_theta_records.py",
+  "test/reference/check_inside_vae_records.py",
 ];
 
 function findScientificPython(): string | null {
