@@ -12,11 +12,11 @@ saveVae: model.json + little-endian float32 weights.bin), with formulas written 
   with A_d > 0.01; the recorded per-unit values must agree to float32 accuracy (1e-3 relative + 1e-4), the counts
   exactly, and the notebook's claims must hold on the recomputed values (β = 1 and warm-up: every unit active;
   β = 8: some inactive, each below 0.05 nats of KL);
-- each model's test ELBO with 4 draws of z per image (own random numbers): the recorded value (one draw per
+- each model's test ELBO with 2 draws of z per image (own random numbers): the recorded value (one draw per
   image, evaluateVae) must agree within 4 standard errors of the difference (the images are the same, so only the
-  draws' variance counts: (1 + 1/4)·E[Var_draw]/n);
+  draws' variance counts: (1 + 1/2)·E[Var_draw]/n);
 - for the refined images: the encoder's q again (against the recorded μ, log σ); the ELBO at the encoder's q and at the
-  recorded refined q with common draws (own ε), the per-image amortisation gap and its paired standard error, which
+  recorded refined q with common draws (own ε, at most 1,000 per image), the per-image amortisation gap and its paired standard error, which
   must agree with the recorded one within 4 combined standard errors and be ≥ −4 standard errors; its mean over
   the images > 4 standard errors; the importance-weighted bound L_K at the refined q (own draws, same K), whose
   mean over images must agree with the recorded mean within 4 standard errors of the paired differences, and the
@@ -79,10 +79,12 @@ def encode(w, x):
 
 
 def log_lik(w, x, z):
-    """log p(x | z) = Σ_j x_j·l_j − softplus(l_j); z [..., n, d], x [n, 784]."""
-    h = np.maximum(z @ w["dec.w1"] + w["dec.b1"], 0)
-    logits = h @ w["dec.w2"] + w["dec.b2"]
-    return np.sum(x * logits - np.logaddexp(0, logits), axis=-1)
+    """log p(x | z) = Σ_j x_j·l_j − softplus(l_j); z [..., n, d], x [n, 784]. The decoder runs in float32
+    (the Monte Carlo parts only; their errors are far above float32 rounding), the sum over pixels in float64."""
+    f = np.float32
+    h = np.maximum(z.astype(f) @ w["dec.w1"].astype(f) + w["dec.b1"].astype(f), 0)
+    logits = h @ w["dec.w2"].astype(f) + w["dec.b2"].astype(f)
+    return np.sum((x.astype(f) * logits - np.logaddexp(f(0), logits)).astype(np.float64), axis=-1)
 
 
 def kl_std_normal(mu, log_var):
@@ -120,8 +122,8 @@ def main():
         close(f"units.{key}.testKl (evaluateVae) vs Σ_d KL_d", units[key]["testKl"], kl_d.sum())
         if np.any(kl_d < 0.5 * (n - 1) / n * act - 1e-12):
             fail(f"{key}: KL_d < ½·(n−1)/n·A_d for some unit")
-        # Test ELBO with 4 own draws per image against the recorded one-draw estimate, paired on the images.
-        S = 4
+        # Test ELBO with 2 own draws per image against the recorded one-draw estimate, paired on the images.
+        S = 2
         eps = rng.standard_normal((S,) + mu.shape)
         z = mu + np.exp(0.5 * lv) * eps
         per_draw = log_lik(w, x_test, z) - kl_std_normal(mu, lv)  # [S, n]
@@ -129,7 +131,7 @@ def main():
         se = math.sqrt((1 + 1 / S) * var_draw / n)
         elbo = per_draw.mean()
         if abs(units[key]["testElbo"] - elbo) > K_SE * se:
-            fail(f"units.{key}.testElbo: recorded {units[key]['testElbo']!r}, NumPy {float(elbo)!r} ± {se:.3g} (4 draws per image)")
+            fail(f"units.{key}.testElbo: recorded {units[key]['testElbo']!r}, NumPy {float(elbo)!r} ± {se:.3g} ({S} draws per image)")
         summary.append(f"{key}: {active} active, KL {kl_d.sum():.3f}, ELBO {elbo:.2f}")
     # (the recorded counts equal NumPy's, checked above)
     if units["plain"]["active"] != setup["latentDim"] or units["warmup"]["active"] != setup["latentDim"]:
@@ -148,7 +150,7 @@ def main():
     close("refine.logSdAmortised", np.reshape(r["logSdAmortised"], (k, d)), 0.5 * lv_a)
     mu_r = np.reshape(r["muRefined"], (k, d))
     ls_r = np.reshape(r["logSdRefined"], (k, d))
-    M = int(r["evalDraws"])
+    M = min(int(r["evalDraws"]), 1000)  # own draws; the comparisons below use both sides' standard errors
     eps = rng.standard_normal((M, k, d))
     e_a = log_lik(w, x, mu_a + np.exp(0.5 * lv_a) * eps) - kl_std_normal(mu_a, lv_a)
     e_r = log_lik(w, x, mu_r + np.exp(ls_r) * eps) - kl_std_normal(mu_r, 2 * ls_r)
@@ -161,9 +163,10 @@ def main():
     if bad.any():
         i = int(np.argmax(bad))
         fail(f"refine.amortisationGap[{i}]: recorded {float(rec_gap[i])!r} ± {rec_gap_se[i]:.3g}, NumPy {float(gap[i])!r} ± {gap_se[i]:.3g}")
+    scale = math.sqrt(1 + M / int(r["evalDraws"]))  # the recorded estimate's stderr is √(M/evalDraws) of ours
     for name, got, want, se in (("elboAmortised", r["elboAmortised"], elbo_a, se_a), ("elboRefined", r["elboRefined"], elbo_r, se_r)):
         got = np.asarray(got)
-        bad = np.abs(got - want) > K_SE * math.sqrt(2) * se
+        bad = np.abs(got - want) > K_SE * scale * se
         if bad.any():
             i = int(np.argmax(bad))
             fail(f"refine.{name}[{i}]: recorded {float(got[i])!r}, NumPy {float(want[i])!r} ± {se[i]:.3g} (independent draws)")
