@@ -17,6 +17,7 @@ const CHECKERS = [
   "test/reference/check_fit_theta_records.py",
   "test/reference/check_gradient_vi_records.py",
   "test/reference/check_vae_records.py",
+  "test/reference/check_inside_vae_records.py",
 ];
 
 function findScientificPython(): string | null {

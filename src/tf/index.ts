@@ -13,3 +13,4 @@ export { createNativeVaeTrainer } from "./vae-native-trainer";
 export { PackedAdam, type AdamOptions } from "./adam";
 export { wasmThreadsCount } from "./wasm-threads";
 export * as tfRandom from "../random";
+export * from "./refine-q";

@@ -55,3 +55,47 @@ test("native trainer: used after dispose throws", async () => {
   assert.throws(() => trainer.step(Int32Array.of(0, 1), 1), /used after dispose/);
   vae.dispose();
 });
+
+// The KL weight β in the native step: the same four steps as the JS trainer (itself checked against
+// autodiff of mean(β·KL − rec) in vae-trainer.test.ts) with β = 0, ¼, ½, 1, compared on every weight.
+// Adam's first steps move a weight by about lr·sign(gradient), so where a gradient is near 0 float32
+// rounding alone can move that weight by up to lr = 1e-3: measured (seeds 700…703), 3 of 652,832
+// values differ by more than 1e-3 relative (+1e-2 floor). So: rec and KL of every step within 1e-4
+// relative, and at most 1 in 10⁴ values beyond 1e-3; the same steps at β = 1 throughout differ
+// beyond 1e-3 in about half the values (measured 49%), so the test requires more than 10%.
+test(`native trainer with KL weights 0, ¼, ½, 1 = JS trainer with the same weights (${BACKEND_UNDER_TEST}); and unlike β = 1 throughout`, async () => {
+  await initTestBackend();
+  const betas = [0, 0.25, 0.5, 1];
+  const run = (which: "native" | "js", ws: number[]) => {
+    const vae = createVae({ seed: 13 });
+    const trainer = which === "native"
+      ? createNativeVaeTrainer(vae, data.train)
+      : createAnalyticVaeTrainer(vae, data.train, { useWasm: false, firstLayer: "dense" });
+    const losses: number[] = [];
+    const weights: number[] = [];
+    ws.forEach((beta, s) => {
+      const r = trainer.step(Int32Array.from({ length: 96 }, (_, i) => (s * 96 + i) % data.train.n), 700 + s, beta);
+      losses.push(r.rec, r.kl);
+    });
+    trainer.syncWeights();
+    for (const n of VAE_WEIGHT_NAMES) for (const v of vae.weights[n].dataSync()) weights.push(v);
+    trainer.dispose();
+    vae.dispose();
+    return { losses, weights };
+  };
+  const rel = (p: number, q: number) => Math.abs(p - q) / (1e-2 + Math.abs(q));
+  const fractionBeyond = (p: number[], q: number[], tol: number) => p.filter((v, i) => rel(v, q[i]) > tol).length / p.length;
+  const native = run("native", betas);
+  const js = run("js", betas);
+  native.losses.forEach((v, i) => assert.ok(rel(v, js.losses[i]) < 1e-4, `step ${i >> 1} ${i % 2 ? "KL" : "rec"}: native ${v}, js ${js.losses[i]}`));
+  const off = fractionBeyond(native.weights, js.weights, 1e-3);
+  assert.ok(off <= 1e-4, `${(off * 100).toFixed(4)}% of the weights differ by more than 1e-3 relative`);
+  const plain = run("native", [1, 1, 1, 1]);
+  const changed = fractionBeyond(native.weights, plain.weights, 1e-3);
+  assert.ok(changed > 0.1, `β had little effect: only ${(changed * 100).toFixed(2)}% of the weights differ from β = 1 by more than 1e-3`);
+  const vae = createVae({ seed: 2 });
+  const trainer = createNativeVaeTrainer(vae, data.train);
+  assert.throws(() => trainer.step(Int32Array.of(0, 1), 1, -0.5), /VaeTrainer.step: klWeight must be a finite number ≥ 0, got -0.5/);
+  trainer.dispose();
+  vae.dispose();
+});

@@ -32,7 +32,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { DigitSet } from "./mnist";
 import { adamBlocks, constFloat, constInt32, vaeStepOps } from "./native-ops";
 import type { Vae, VaeWeightName } from "./vae";
-import type { VaeTrainer, VaeTrainerTiming } from "./vae-trainer";
+import { parseKlWeight, type VaeTrainer, type VaeTrainerTiming } from "./vae-trainer";
 
 interface Block {
   name: string;
@@ -134,8 +134,9 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
 
   return {
     timing,
-    step(rows: Int32Array, epsSeed: number): { rec: number; kl: number } {
+    step(rows: Int32Array, epsSeed: number, klWeight = 1): { rec: number; kl: number } {
       if (disposed) throw new Error("VaeTrainer: used after dispose()");
+      parseKlWeight(klWeight, "VaeTrainer.step");
       const t0 = performance.now();
       const B = rows.length;
       const xa = B * D <= xb.length ? xb.subarray(0, B * D) : new Float32Array(B * D);
@@ -167,9 +168,10 @@ export function createNativeVaeTrainer(vae: Vae, train: DigitSet, options: { lea
         const gWd1 = matMul(z, da2, true, false);
         const gbd1 = sum(da2, [0], k.axis0);
         const dz = matMul(da2, wd1, false, true);
-        // ∂/∂μ = ∂z + μ/B (KL);  ∂/∂log σ² = ½(∂z·ε·σ + (σ² − 1)/B (KL)).
-        const dMu = op2("AddV2", dz, op2("Mul", mu, invB));
-        const dLv = op2("Mul", op2("AddV2", op2("Mul", dz, epsStd), op2("Mul", op2("Sub", var_, k.one), invB)), k.half);
+        // ∂/∂μ = ∂z + β·μ/B (KL);  ∂/∂log σ² = ½(∂z·ε·σ + β·(σ² − 1)/B (KL)), β = klWeight (no extra op at β = 1).
+        const klScale = klWeight === 1 ? invB : tf.scalar(klWeight / B);
+        const dMu = op2("AddV2", dz, op2("Mul", mu, klScale));
+        const dLv = op2("Mul", op2("AddV2", op2("Mul", dz, epsStd), op2("Mul", op2("Sub", var_, k.one), klScale)), k.half);
         const dE = ops.concat([dMu, dLv], 1, k.axis1);
         const gWe = matMul(h1, dE, true, false);
         const gbe = sum(dE, [0], k.axis0);

@@ -208,3 +208,61 @@ test("trainVae firstLayer: dense follows the sparse path and is reported; bad va
   assert.equal(r.firstLayer, "dense");
   vae.dispose();
 });
+
+// KL weight β (warm-up): the hand-derived gradient of mean(β·KL − rec) against tfjs autodiff of that
+// weighted objective, written out here (not through the trainer), at β = 0.3 and β = 0; same
+// tolerance as the β = 1 comparison above. At β = 0 the encoder's gradient loses the KL's μ and
+// ½(σ² − 1) terms, so a trainer that ignored β fails on enc.* here.
+for (const beta of [0.3, 0]) {
+  test(`KL weight β = ${beta}: hand-derived gradient = autodiff of mean(β·KL − rec) (${BACKEND_UNDER_TEST}; 1e-5 of each weight's largest gradient); rec and KL reported unweighted`, async () => {
+    await initTestBackend();
+    const vae = createVae({ seed: 5 });
+    const B = 40;
+    const x = data.train.x.slice(0, B * 784);
+    const seed = 99;
+    const analytic = vaeAnalyticGradients(vae, x, seed, { klWeight: beta, firstLayer: "dense" });
+    const vars = VAE_WEIGHT_NAMES.map((n) => vae.weights[n]);
+    let kl = NaN;
+    const auto = tf.variableGrads(() => {
+      const t = vaeElboTerms(vae, tf.tensor2d(x, [B, 784]), seed, false);
+      kl = tf.mean(t.kl).dataSync()[0];
+      return tf.sub(tf.mul(beta, tf.mean(t.kl)), tf.mean(t.rec)) as tf.Scalar;
+    }, vars);
+    assert.ok(Math.abs(analytic.kl - kl) <= 1e-5 * Math.abs(kl) + 1e-6, `KL reported ${analytic.kl}, unweighted KL ${kl}`);
+    for (const n of VAE_WEIGHT_NAMES as readonly VaeWeightName[]) {
+      const ref = auto.grads[vae.weights[n].name].dataSync();
+      const got = analytic.grads[n];
+      let scale = 0, worst = 0;
+      for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
+      for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+      assert.ok(scale > 0 && worst <= 1e-5 * scale, `${n}: largest |difference| ${worst}, largest |gradient| ${scale}`);
+    }
+    tf.dispose([auto.value, ...Object.values(auto.grads)]);
+    vae.dispose();
+  });
+}
+
+test("trainVae klWeight: autodiff and analytic follow the same warm-up path; a warm-up changes the path; the schedule's β is reported; bad values rejected naming them", async () => {
+  await initTestBackend();
+  const warm = (e: number, s: number, n: number) => Math.min(1, ((e - 1) * n + s + 1) / (2 * n));
+  const run = async (gradient: "analytic" | "autodiff", klWeight: number | typeof warm) => {
+    const vae = createVae({ seed: 8 });
+    const r = await trainVae(vae, data, { epochs: 2, seed: 9, gradient, klWeight });
+    vae.dispose();
+    return r.history;
+  };
+  const a = await run("analytic", warm);
+  const d = await run("autodiff", warm);
+  const plain = await run("analytic", 1);
+  assert.deepEqual(a.map((h) => h.klWeight), [0.5, 1]);
+  assert.deepEqual(plain.map((h) => h.klWeight), [1, 1]);
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(Math.abs(a[i].test.elbo - d[i].test.elbo) < 0.05, `warm-up: analytic ${a[i].test.elbo} vs autodiff ${d[i].test.elbo}`);
+  }
+  // In epoch 1 the warm-up trains with β ≤ ½: the KL is less penalised, so it ends larger than with β = 1.
+  assert.ok(a[0].test.kl > plain[0].test.kl + 0.5, `test KL after epoch 1: warm-up ${a[0].test.kl}, β = 1 ${plain[0].test.kl}`);
+  const vae = createVae({ seed: 8 });
+  await assert.rejects(trainVae(vae, data, { epochs: 1, klWeight: -1 }), /trainVae: klWeight must be a finite number ≥ 0, got -1/);
+  await assert.rejects(trainVae(vae, data, { epochs: 1, klWeight: () => NaN }), /trainVae: klWeight\(1, 0, 3\): klWeight must be a finite number ≥ 0, got NaN/);
+  vae.dispose();
+});

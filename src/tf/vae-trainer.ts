@@ -4,14 +4,15 @@
  * tfjs's wasm backend, and Adam on packed parameter blocks (`adam.ts`).
  *
  * Objective of a batch of B images, summed (the update divides by B, so it is the mean):
- *   J = Σ_b [KL(q(z|x_b) ‖ N(0, I)) − log p(x_b|z_b)],  z_b = μ_b + σ_b·ε_b,
+ *   J = Σ_b [β·KL(q(z|x_b) ‖ N(0, I)) − log p(x_b|z_b)],  z_b = μ_b + σ_b·ε_b,
+ * with the KL weight β = 1 (the ELBO) unless a step is given another (KL warm-up, β-VAE),
  *   log p(x|z) = Σ_j x_j·l_j − softplus(l_j),  KL = ½ Σ_d (μ_d² + σ_d² − log σ_d² − 1).
  * Its gradient, by the chain rule (s = sigmoid(l), ⊙ = element-wise product, 1[·] the ReLU mask):
  *   ∂J/∂l = s − x
  *   ∂J/∂h₂ = W_d2 ∂J/∂l,            ∂J/∂W_d2 = h₂ ∂J/∂lᵀ,         ∂J/∂b_d2 = Σ_b ∂J/∂l
  *   ∂J/∂a₂ = ∂J/∂h₂ ⊙ 1[h₂ > 0]       (a₂ = h₂ before the ReLU)
  *   ∂J/∂z = W_d1 ∂J/∂a₂,             ∂J/∂W_d1, ∂J/∂b_d1 likewise
- *   ∂J/∂μ = ∂J/∂z + μ,   ∂J/∂log σ² = ½(∂J/∂z·ε·σ + σ² − 1)
+ *   ∂J/∂μ = ∂J/∂z + β·μ,   ∂J/∂log σ² = ½(∂J/∂z·ε·σ + β·(σ² − 1))
  *   ∂J/∂h₁ = W_e ∂J/∂e,  ∂J/∂a₁ = ∂J/∂h₁ ⊙ 1[h₁ > 0],  ∂J/∂W₁ = x ∂J/∂a₁ᵀ   (e = [μ, log σ²])
  * (no gradient for the data x). It is checked against tfjs's autodiff of the same loss in
  * `vae-trainer.test.ts`.
@@ -70,10 +71,11 @@ export interface VaeTrainerTiming {
 export interface VaeTrainer {
   /**
    * One step on the images `rows` (indices into the training set), with ε drawn by
-   * `tf.randomNormal([rows.length, latentDim], 0, 1, "float32", epsSeed)`. Returns the batch's
-   * mean reconstruction term and KL (nats per image) before the update.
+   * `tf.randomNormal([rows.length, latentDim], 0, 1, "float32", epsSeed)`, descending the
+   * gradient of mean(klWeight·KL − rec) (default klWeight 1: the negative ELBO). Returns the
+   * batch's mean reconstruction term and (unweighted) KL (nats per image) before the update.
    */
-  step(rows: Int32Array, epsSeed: number): { rec: number; kl: number };
+  step(rows: Int32Array, epsSeed: number, klWeight?: number): { rec: number; kl: number };
   /** Writes the current weights to the VAE's tf.Variables (a no-op where they are always current). */
   syncWeights(): void;
   /** Cumulative phase times. */
@@ -169,6 +171,17 @@ interface StepWeights {
 /** How the first layer is computed: a sparse product over the set pixels (default) or dense. */
 export type VaeFirstLayer = "sparse" | "dense";
 
+/**
+ * `value` as a KL weight β of the objective β·KL − rec: a finite number ≥ 0; anything else throws,
+ * naming it. β = 1 is the (negative) ELBO; β < 1 early in training is KL warm-up (Bowman et al. 2016,
+ * Sønderby et al. 2016).
+ */
+export function parseKlWeight(value: unknown, where: string): number {
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  throw new Error(`${where}: klWeight must be a finite number ≥ 0, got ${shown}`);
+}
+
 /** `value` as a `VaeFirstLayer` ("sparse" when undefined); anything else throws, naming it. */
 export function parseVaeFirstLayer(value: unknown, where: string): VaeFirstLayer {
   if (value === undefined) return "sparse";
@@ -230,7 +243,7 @@ function makeTranspose(heap: WasmHeap | null, kernels: WasmKernels | null): (t: 
  * One forward and backward pass (see the module comment). Call it inside `tf.tidy`: every
  * tensor it makes, gradients included, belongs to the caller's scope.
  */
-function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch: StepBatch, heap: WasmHeap | null, kernels: WasmKernels | null): StepResult {
+function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch: StepBatch, heap: WasmHeap | null, kernels: WasmKernels | null, klWeight = 1): StepResult {
   const { inputDim: D, latentDim: L } = c;
   const { B, xT, eps } = batch;
   const L2 = 2 * L;
@@ -310,7 +323,7 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
   const gWd1t = tf.slice(tf.matMul(da2T, tf.tensor2d(za, [B, L + 1])), [0, 0], [H, L + 1]); // [H, L+1]
   const dzT = tf.matMul(p.wd1pad, da2T); // [L, B]
 
-  // Latent backward, in JS: ∂J/∂μ = ∂z + μ, ∂J/∂log σ² = ½(∂z·ε·σ + σ² − 1).
+  // Latent backward, in JS: ∂J/∂μ = ∂z + β·μ, ∂J/∂log σ² = ½(∂z·ε·σ + β·(σ² − 1)), β = klWeight.
   const dE = new Float32Array(B * L2); // [B, 2L]
   const gBe = new Float32Array(L2);
   {
@@ -320,8 +333,8 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
         const i = b * L + d;
         const dz = dzv[d * B + b];
         const s = std[i];
-        const dMu = dz + mu[i];
-        const dLv = 0.5 * (dz * eps[i] * s + s * s - 1);
+        const dMu = dz + klWeight * mu[i];
+        const dLv = 0.5 * (dz * eps[i] * s + klWeight * (s * s - 1));
         dE[b * L2 + d] = dMu;
         dE[b * L2 + L + d] = dLv;
         gBe[d] += dMu;
@@ -576,7 +589,7 @@ function stepWeights(c: VaeConfig, we: Float32Array, be: Float32Array, wd1t: Flo
 }
 
 /**
- * Gradients of the batch's mean loss mean_b(KL_b − rec_b) with respect to every weight
+ * Gradients of the batch's mean loss mean_b(β·KL_b − rec_b) (β = `klWeight`, default 1) with respect to every weight
  * (canonical layout), and the mean rec and KL, from the hand-derived backward pass — the same
  * code the trainer runs (with the sparse first layer in JS, or with `firstLayer: "dense"` the
  * dense one). For checking it against autodiff, and the two first layers against each other.
@@ -585,9 +598,10 @@ export function vaeAnalyticGradients(
   vae: Vae,
   x: Float32Array,
   epsSeed: number,
-  options: { firstLayer?: VaeFirstLayer } = {},
+  options: { firstLayer?: VaeFirstLayer; klWeight?: number } = {},
 ): { grads: VaeWeightArrays; rec: number; kl: number } {
   const mode = parseVaeFirstLayer(options.firstLayer, "vaeAnalyticGradients");
+  const klWeight = parseKlWeight(options.klWeight ?? 1, "vaeAnalyticGradients");
   const c = vae.config;
   const { inputDim: D, hiddenDim: H, latentDim: L } = c;
   const B = x.length / D;
@@ -604,7 +618,7 @@ export function vaeAnalyticGradients(
     const first = mode === "dense"
       ? firstLayerDense(c, () => transpose(tf.tensor2d(blocks[0], [D + 1, H])), transpose)
       : firstLayerJs(c, () => blocks[0]);
-    const r = forwardBackward(c, p, first, batch, heap, kernels);
+    const r = forwardBackward(c, p, first, batch, heap, kernels, klWeight);
     packed = r.grads.map((g) => {
       const a = Float32Array.from(g instanceof Float32Array ? g : (g.dataSync() as Float32Array));
       for (let j = 0; j < a.length; j++) a[j] /= B;
@@ -672,8 +686,9 @@ export function createAnalyticVaeTrainer(
   let disposed = false;
   return {
     timing,
-    step(rows: Int32Array, epsSeed: number): { rec: number; kl: number } {
+    step(rows: Int32Array, epsSeed: number, klWeight = 1): { rec: number; kl: number } {
       if (disposed) throw new Error("VaeTrainer: used after dispose()");
+      parseKlWeight(klWeight, "VaeTrainer.step");
       const t0 = performance.now();
       const B = rows.length;
       const batch = assembleBatch(sp, rows, D, drawEps(B, L, epsSeed), mode === "sparse");
@@ -682,7 +697,7 @@ export function createAnalyticVaeTrainer(
       let recSum = NaN, klSum = NaN;
       tf.tidy(() => {
         const p = stepWeights(c, adam.read(1), adam.read(2), adam.read(3), adam.tensor(4, [D, H + 1]) as tf.Tensor2D);
-        const r = forwardBackward(c, p, first, batch, readHeap, readHeap ? kernels ?? wasmKernels(readHeap.memory) : null);
+        const r = forwardBackward(c, p, first, batch, readHeap, readHeap ? kernels ?? wasmKernels(readHeap.memory) : null, klWeight);
         t1 = performance.now();
         adam.step(r.grads, 1 / B);
         recSum = r.recSum;

@@ -24,7 +24,7 @@ import { backendName, checkBackendChosen, ensureBackend } from "./backend";
 import { PackedAdam } from "./adam";
 import { dense } from "./matmul";
 import { createRng, permutation } from "../random";
-import { createAnalyticVaeTrainer, parseVaeFirstLayer, type VaeFirstLayer, type VaeTrainer, type VaeTrainerTiming } from "./vae-trainer";
+import { createAnalyticVaeTrainer, parseKlWeight, parseVaeFirstLayer, type VaeFirstLayer, type VaeTrainer, type VaeTrainerTiming } from "./vae-trainer";
 import { createNativeVaeTrainer } from "./vae-native-trainer";
 import { DigitSet, MNIST_PIXELS } from "./mnist";
 
@@ -265,6 +265,8 @@ export interface VaeEpochStats {
   test: VaeElboParts;
   /** Test importance-weighted bounds by K (only the Ks asked for in `iwaeKs`). */
   testIwae: Record<number, number>;
+  /** The KL weight β of the epoch's last step (1 unless `klWeight` says otherwise). */
+  klWeight: number;
   /** Training time of this epoch (without evaluation), and mean time per step. */
   trainSeconds: number;
   msPerStep: number;
@@ -294,6 +296,16 @@ export interface TrainVaeOptions {
    * `firstLayer` with it throws, as does any value other than "sparse" or "dense".
    */
   firstLayer?: VaeFirstLayer;
+  /**
+   * The weight β of the KL term in the training objective β·KL − rec (default 1, the negative
+   * ELBO): a number, or a schedule `(epoch, step, stepsPerEpoch) => β` called before every step
+   * (epoch from 1, step from 0), e.g. a linear KL warm-up
+   * `(e, s, n) => Math.min(1, ((e - 1) * n + s + 1) / (3 * n))` over the first 3 epochs
+   * (Bowman et al. 2016; Sønderby et al. 2016). Each β must be a finite number ≥ 0 (else the step
+   * throws, naming it). Only training sees β: the reported train and test ELBO, KL and bounds
+   * are always those of β = 1.
+   */
+  klWeight?: number | KlWeightSchedule;
   /** Importance-weighted test bounds computed after each epoch (e.g. [1, 5, 50]; default none). */
   iwaeKs?: number[];
   /** Compute them every this many epochs, and always after the last (default 1). */
@@ -323,6 +335,9 @@ function limitSet(set: DigitSet, n: number): DigitSet {
     n,
   };
 }
+
+/** A KL weight per training step: `(epoch, step, stepsPerEpoch) => β` (epoch from 1, step from 0). */
+export type KlWeightSchedule = (epoch: number, step: number, stepsPerEpoch: number) => number;
 
 /** How `trainVae` computes the gradient: the hand-derived backward pass, or tfjs autodiff. */
 export type VaeGradientMode = "analytic" | "autodiff";
@@ -382,7 +397,8 @@ export function createVaeTrainer(
   return {
     timing,
     syncWeights: () => undefined,
-    step(rows: Int32Array, epsSeed: number): { rec: number; kl: number } {
+    step(rows: Int32Array, epsSeed: number, klWeight = 1): { rec: number; kl: number } {
+      parseKlWeight(klWeight, "VaeTrainer.step");
       const t0 = performance.now();
       let parts: tf.Tensor | null = null;
       const grads = tf.tidy(() => {
@@ -393,7 +409,7 @@ export function createVaeTrainer(
           const rec = tf.mean(t.rec);
           const kl = tf.mean(t.kl);
           parts = tf.keep(tf.stack([rec, kl]));
-          return tf.sub(kl, rec) as tf.Scalar;
+          return tf.sub(klWeight === 1 ? kl : tf.mul(kl, klWeight), rec) as tf.Scalar;
         }, varList);
       });
       const t1 = performance.now();
@@ -455,6 +471,10 @@ export async function trainVae(
   const rng = createRng(options.seed ?? 3);
   const iwaeKs = options.iwaeKs ?? [];
   const iwaeEvery = options.iwaeEvery ?? 1;
+  const klOption = options.klWeight ?? 1;
+  if (typeof klOption !== "function") parseKlWeight(klOption, "trainVae");
+  const klAt = (epoch: number, step: number, n: number): number =>
+    typeof klOption === "function" ? parseKlWeight(klOption(epoch, step, n), `trainVae: klWeight(${epoch}, ${step}, ${n})`) : klOption;
   const trainer = createVaeTrainer(vae, train, {
     learningRate: options.learningRate,
     transposeTrick: trick,
@@ -468,12 +488,14 @@ export async function trainVae(
       const order = permutation(train.n, rng);
       let recSum = 0;
       let klSum = 0;
+      let klWeight = 1;
       const t0 = Date.now();
       for (let step = 0; step < stepsPerEpoch; step++) {
         const ts = Date.now();
         const rows = order.subarray(step * bs, Math.min(train.n, (step + 1) * bs));
         const epsSeed = rng.nextUint32();
-        const { rec, kl } = trainer.step(rows, epsSeed);
+        klWeight = klAt(epoch, step, stepsPerEpoch);
+        const { rec, kl } = trainer.step(rows, epsSeed, klWeight);
         recSum += rec * rows.length;
         klSum += kl * rows.length;
         options.onStep?.({ epoch, step, stepsPerEpoch, elbo: rec - kl, rec, kl, ms: Date.now() - ts });
@@ -491,6 +513,7 @@ export async function trainVae(
         train: trainParts,
         test: testParts,
         testIwae,
+        klWeight,
         trainSeconds,
         msPerStep: (trainSeconds * 1000) / stepsPerEpoch,
         numTensors: tf.memory().numTensors,
