@@ -7,6 +7,7 @@
  */
 export { record, toJsonSafe } from "./record";
 export { checkClose, checkAtMost, checkTrue, checkFailsOn, CheckFailure, type CheckRecord, type Tolerance } from "./check";
+export { exercise, judge, ExerciseWrong, type ExerciseRecord, type ExerciseOptions } from "./exercise";
 export { illustrate, type IllustrationRecord } from "./illustrate";
 export { isSmoke, sized } from "./smoke";
 export { emit, newDisplayId, inKernel, type MimeBundle } from "./output";

@@ -18,7 +18,8 @@ export interface RecordPayload {
   value: unknown;
   /**
    * `"value"` for a plain record, `"check"` for the outcome of a `check`, `"illustration"` for a
-   * number shown to illustrate a step that is true by construction (not a check: never counted).
+   * number shown to illustrate a step that is true by construction (not a check: never counted),
+   * `"exercise"` for the verdict on a student's answer (kernel/exercise.ts).
    */
-  kind: "value" | "check" | "illustration";
+  kind: "value" | "check" | "illustration" | "exercise";
 }

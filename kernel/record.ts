@@ -11,7 +11,7 @@ import { emit } from "./output";
 import { RECORD_MIME, type RecordPayload } from "./protocol";
 
 /** Record names the runner reserves. */
-export const RESERVED_RECORD_NAMES = new Set(["checks", "illustrations"]);
+export const RESERVED_RECORD_NAMES = new Set(["checks", "illustrations", "exercises"]);
 
 /** Returns a JSON-safe copy of `value`, or throws an error naming where the bad part is. */
 export function toJsonSafe(value: unknown, where = "value", seen: Set<object> = new Set()): unknown {

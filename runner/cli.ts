@@ -5,6 +5,8 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../kernel/jupyter";
+import { parseValue } from "./parameters";
+import { planRuns, readParametersFile, type VariantRequest } from "./prepare";
 import { formatSummary, passedResult } from "./report";
 import { discoverNotebooks, runNotebooks, type RunOptions, type RunOutcome } from "./run";
 
@@ -22,12 +24,31 @@ Options:
   --export                  after running, export HTML and PDF (build/html, build/pdf)
   --no-render-service       each kernel draws figures' static images in a browser of its own
                             (default: one warm browser shared by the run's kernels)
+
+Parameters (a notebook's cell tagged "parameters" declares them with \`let\`; the runner injects a
+cell tagged "injected-parameters" after it, in the executed copy only):
+  -p, --parameter NAME VALUE  set a parameter; VALUE is JSON (7, 0.5, "text", [1,0,1]) or else text
+  --parameters FILE.json    set parameters from a JSON object (-p given after it wins)
+  --variant NAME            name of this parameter set's outputs (default: from the values, e.g.
+                            seed=7): build/executed/03-elbo-via-jensen-seed=7.ipynb, records key
+                            03-elbo-via-jensen-seed=7.ipynb; the default run's outputs are kept
+  --variants FILE.json      run each notebook's parameter sets listed in FILE (CI: notebooks/variants.json)
+                            instead of the notebooks as written; notebooks it does not list are skipped
+
+Exercises (an answer cell tagged "exercise-answer"; solutions in solutions/<notebook>.json):
+  --solutions               fill every answer cell with its solution (executed copy only)
+  --mistakes                fill every answer cell with its known mistake; each check must catch it
+  Without either, exercises left blank are reported as unanswered, not as failures.
+
   -h, --help                this text
-Exit status: 0 when every notebook passed, 1 when any failed, 2 for bad options.`;
+Exit status: 0 when every notebook passed, 1 when any failed (a wrong exercise answer fails its
+notebook; an unanswered one does not), 2 for bad options (an unknown parameter, a solutions file
+that does not match the notebook's answer cells).`;
 
 /** The runner's options plus what only the command line decides. */
 export interface CliOptions extends Omit<RunOptions, "log" | "python"> {
   exportDocs: boolean;
+  request: VariantRequest;
 }
 
 function positive(name: string, raw: string | undefined): number {
@@ -49,6 +70,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     buildDir: path.join(root, "build"),
     exportDocs: false,
     renderService: true,
+    request: { parameters: {}, name: null, variantsFile: null, answers: null },
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -66,10 +88,26 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     else if (a === "--build") o.buildDir = path.resolve(value());
     else if (a === "--export") o.exportDocs = true;
     else if (a === "--no-render-service") o.renderService = false;
+    else if (a === "-p" || a === "--parameter") {
+      const name = value();
+      if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`${a}: ${JSON.stringify(name)} is not a parameter name`);
+      o.request.parameters[name] = parseValue(value());
+    } else if (a === "--parameters") Object.assign(o.request.parameters, readParametersFile(value()));
+    else if (a === "--variant") o.request.name = value();
+    else if (a === "--variants") o.request.variantsFile = path.resolve(value());
+    else if (a === "--solutions" || a === "--mistakes") {
+      const mode = a === "--solutions" ? "solutions" : "mistakes";
+      if (o.request.answers && o.request.answers !== mode) throw new Error("--solutions and --mistakes exclude each other");
+      o.request.answers = mode;
+    }
     else if (a.startsWith("-")) throw new Error(`unknown option ${JSON.stringify(a)} (see --help)`);
     else o.notebooks.push(a);
   }
   if (o.notebooks.length === 0) o.notebooks = discoverNotebooks(path.join(root, "notebooks"));
+  const plan = planRuns(o.notebooks, o.request, root);
+  o.notebooks = plan.notebooks;
+  o.variants = plan.variants;
+  o.answers = o.request.answers;
   return o;
 }
 

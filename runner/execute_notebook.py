@@ -82,6 +82,7 @@ def main():
     ap.add_argument("--cell-timeout", type=int, default=300)
     ap.add_argument("--startup-timeout", type=int, default=60)
     ap.add_argument("--kernel", default=None, help="override the notebook's kernelspec name")
+    ap.add_argument("--cwd", default=None, help="the kernel's working folder (default: the input's folder; the runner passes the source's folder when it runs a prepared copy)")
     args = ap.parse_args()
 
     report = {"notebook": args.input, "status": "ok", "kind": None, "message": None, "cell": None,
@@ -126,7 +127,7 @@ def main():
 
     client = NotebookClient(nb, timeout=args.cell_timeout, startup_timeout=args.startup_timeout,
                             kernel_name=kernel_name, allow_errors=True, record_timing=False,
-                            resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.input))}},
+                            resources={"metadata": {"path": args.cwd or os.path.dirname(os.path.abspath(args.input))}},
                             on_cell_executed=on_cell_executed)
 
     def fail(kind, index, message, stderr=""):

@@ -1,7 +1,7 @@
 /**
  * Gathering records (see kernel/record.ts) from executed notebooks into `build/records.json`:
  * `{ "<notebook file name>": { "<record name>": value, …, "checks": [CheckRecord, …], "illustrations": […] } }`
- * (`illustrations` only when the notebook has any; they are never counted as checks).
+ * (`illustrations` and `exercises` only when the notebook has any; neither is counted as checks).
  */
 import { RECORD_MIME, type RecordPayload } from "../kernel/protocol";
 
@@ -10,6 +10,8 @@ export interface NotebookRecords {
   checks: Array<Record<string, unknown>>;
   /** `illustrate(...)` outputs: shown to the reader, never counted as checks. */
   illustrations: Array<Record<string, unknown>>;
+  /** `exercise(...)` verdicts (kernel/exercise.ts): counted apart from checks. */
+  exercises: Array<Record<string, unknown>>;
 }
 
 interface Output {
@@ -19,7 +21,7 @@ interface Output {
 
 /** Reads every record output of an executed notebook, in cell order; a later value of a name wins. */
 export function extractRecords(nb: { cells?: Array<{ outputs?: Output[] }> }): NotebookRecords {
-  const out: NotebookRecords = { values: {}, checks: [], illustrations: [] };
+  const out: NotebookRecords = { values: {}, checks: [], illustrations: [], exercises: [] };
   for (const cell of nb.cells ?? []) {
     for (const o of cell.outputs ?? []) {
       if (o.output_type !== "display_data" && o.output_type !== "execute_result") continue;
@@ -28,6 +30,7 @@ export function extractRecords(nb: { cells?: Array<{ outputs?: Output[] }> }): N
       const payload = (typeof raw === "string" ? JSON.parse(raw) : raw) as RecordPayload;
       if (payload.kind === "check") out.checks.push(payload.value as Record<string, unknown>);
       else if (payload.kind === "illustration") out.illustrations.push(payload.value as Record<string, unknown>);
+      else if (payload.kind === "exercise") out.exercises.push(payload.value as Record<string, unknown>);
       else out.values[payload.name] = payload.value;
     }
   }
@@ -36,5 +39,10 @@ export function extractRecords(nb: { cells?: Array<{ outputs?: Output[] }> }): N
 
 /** The JSON object stored for one notebook. */
 export function recordsEntry(r: NotebookRecords): Record<string, unknown> {
-  return r.illustrations.length > 0 ? { ...r.values, checks: r.checks, illustrations: r.illustrations } : { ...r.values, checks: r.checks };
+  return {
+    ...r.values,
+    checks: r.checks,
+    ...(r.illustrations.length > 0 ? { illustrations: r.illustrations } : {}),
+    ...(r.exercises.length > 0 ? { exercises: r.exercises } : {}),
+  };
 }

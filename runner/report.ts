@@ -2,6 +2,8 @@
  * What the runner prints: one block per failure (notebook, cell, its first lines, the kernel's own
  * error text), then a summary table, then the closing count line.
  */
+import type { ExerciseCounts } from "./exercises";
+
 export type Status = "ok" | "failed" | "invalid" | "timeout" | "interrupted";
 
 export interface NotebookResult {
@@ -20,6 +22,8 @@ export interface NotebookResult {
   executed: string | null;
   /** Extra problems found by the runner itself (e.g. the source changed on disk). */
   problems: string[];
+  /** Exercise verdicts (kernel/exercise.ts), or null when the notebook recorded none. */
+  exercises: ExerciseCounts | null;
 }
 
 function firstLines(source: string, n = 3): string {
@@ -54,25 +58,46 @@ function pad(s: string, n: number): string {
 }
 
 /** The summary table and the closing line `notebooks: N passed, M failed`. */
+/**
+ * One notebook's exercises in a few characters: `2✔ 1○` (correct, unanswered), `1✘` wrong;
+ * with --mistakes, `3 caught` / `1 missed`.
+ */
+export function formatExercises(e: ExerciseCounts | null): string {
+  if (!e) return "-";
+  const parts = [
+    e.correct ? `${e.correct}✔` : "", e.wrong ? `${e.wrong}✘` : "", e.unanswered ? `${e.unanswered}○` : "",
+    e.caught ? `${e.caught} caught` : "", e.missed ? `${e.missed} missed` : "",
+  ].filter(Boolean);
+  return parts.join(" ") || "-";
+}
+
 export function formatSummary(results: NotebookResult[], wallSeconds: number): string {
+  const withExercises = results.some((r) => r.exercises);
   const rows = results.map((r) => [
     r.notebook,
     r.status === "ok" && r.problems.length === 0 ? "ok" : r.kind ?? r.status,
     `${r.cellsRun}/${r.cellsTotal}`,
     `${r.checksPassed}/${r.checksTotal}`,
+    ...(withExercises ? [formatExercises(r.exercises)] : []),
     `${r.seconds.toFixed(1)} s`,
   ]);
-  const header = ["notebook", "status", "cells", "checks", "time"];
+  const header = ["notebook", "status", "cells", "checks", ...(withExercises ? ["exercises"] : []), "time"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cols: string[]) => cols.map((c, i) => pad(c, widths[i])).join("  ");
   const passed = results.filter(passedResult).length;
   const checks = results.reduce((a, r) => a + r.checksTotal, 0);
+  const ex = { correct: 0, wrong: 0, unanswered: 0, caught: 0, missed: 0 };
+  for (const r of results) for (const k of Object.keys(ex) as (keyof typeof ex)[]) ex[k] += r.exercises?.[k] ?? 0;
+  const exLine = withExercises
+    ? [`exercises: ${ex.correct} correct, ${ex.wrong} wrong, ${ex.unanswered} unanswered${ex.caught + ex.missed > 0 ? `; known mistakes: ${ex.caught} caught, ${ex.missed} missed` : ""}`]
+    : [];
   return [
     line(header),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
     "",
     `${results.length} notebook(s), ${checks} check(s), ${wallSeconds.toFixed(1)} s wall time`,
+    ...exLine,
     `notebooks: ${passed} passed, ${results.length - passed} failed`,
   ].join("\n");
 }

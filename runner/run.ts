@@ -23,7 +23,12 @@ import { findChromium } from "../kernel/chromium";
 import { SMOKE_ENV } from "../kernel/protocol";
 import { startRenderService, type RenderService } from "../kernel/render-service";
 import { lockBuildFolder, readRecordsFile, STAGING_PREFIX, writeFileAtomic } from "./build-folder";
+import { EXERCISES_ENV } from "../kernel/exercise";
+import { countExercises } from "./exercises";
 import { changedFiles, snapshotTree } from "./library-watch";
+import { variantFileName } from "./parameters";
+import { needsPreparation, prepareNotebook, readNotebookJson, type Variant } from "./prepare";
+import { answerCells, type AnswerMode } from "./solutions";
 import { extractRecords, recordsEntry, type NotebookRecords } from "./records";
 import { formatFailure, passedResult, type NotebookResult } from "./report";
 
@@ -41,6 +46,13 @@ export interface RunOptions {
    * when a Chromium is found): saves each notebook the browser launch and plotly.js load.
    */
   renderService?: boolean;
+  /**
+   * Per notebook, in the same order: the variant to run (parameters injected after its `parameters`
+   * cell; outputs and records named `<name>-<variant>`), or null for the notebook as written.
+   */
+  variants?: (Variant | null)[];
+  /** Fill the exercise answer cells of the executed copies from solutions/ (or with known mistakes). */
+  answers?: AnswerMode | null;
 }
 
 export interface RunOutcome {
@@ -186,6 +198,8 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     // The executors die with this process, even when it is killed with SIGKILL (execute_notebook.py).
     ELBO_LAB_RUNNER_PID: String(process.pid),
   };
+  if (opts.answers === "mistakes") env[EXERCISES_ENV] = "mistakes";
+  else delete env[EXERCISES_ENV];
   if (opts.smoke) env[SMOKE_ENV] = "1";
   else delete env[SMOKE_ENV];
   let service: RenderService | null = null;
@@ -229,8 +243,9 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
 
   const runOne = async (i: number): Promise<void> => {
     const nbPath = opts.notebooks[i];
-    const display = path.relative(root, path.resolve(nbPath)) || nbPath;
-    const name = buildName(nbPath, root);
+    const variant = opts.variants?.[i] ?? null;
+    const display = (path.relative(root, path.resolve(nbPath)) || nbPath) + (variant ? ` [${variant.name}]` : "");
+    const name = variantFileName(buildName(nbPath, root), variant?.name);
     const executed = path.join(executedDir, name);
     const reportFile = path.join(reportsDir, name.replace(/\.ipynb$/, "") + ".json");
     // The executor writes here; the results replace the previous ones only if the notebook finishes.
@@ -240,7 +255,7 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     const started = Date.now();
     const base: NotebookResult = {
       notebook: display, status: "ok", kind: null, message: null, cell: null, cellsRun: 0, cellsTotal: 0,
-      checksPassed: 0, checksTotal: 0, seconds: 0, kernelStartSeconds: null, executed: null, problems: [],
+      checksPassed: 0, checksTotal: 0, seconds: 0, kernelStartSeconds: null, executed: null, problems: [], exercises: null,
     };
     if (interrupted) {
       results[i] = { ...base, status: "interrupted", kind: "interrupted", message: "not started: the runner was interrupted" };
@@ -261,9 +276,27 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     overlapping.add(overlap);
     fs.mkdirSync(path.dirname(stagedExecuted), { recursive: true });
     fs.mkdirSync(path.dirname(stagedReport), { recursive: true });
+    // Parameters and exercise answers go into a prepared copy (staging); the kernel still starts in
+    // the source's folder, so its relative imports resolve as they do for the source.
+    let input = path.resolve(nbPath);
+    const prep = { variant, answers: opts.answers ?? null };
+    const nbJson = needsPreparation(prep) ? readNotebookJson(nbPath) : null;
+    if (nbJson) {
+      try {
+        input = path.join(stagingDir, "prepared", name);
+        fs.mkdirSync(path.dirname(input), { recursive: true });
+        fs.writeFileSync(input, JSON.stringify(prepareNotebook(nbJson, nbPath, root, prep, display), null, 1) + "\n");
+      } catch (e) {
+        results[i] = { ...base, status: "invalid", kind: "bad-preparation", message: (e as Error).message };
+        log(`✘ ${display}: ${(e as Error).message}`);
+        active.delete(display);
+        overlapping.delete(overlap);
+        return;
+      }
+    }
     const child = spawn(
       python,
-      [path.join(root, "runner", "execute_notebook.py"), path.resolve(nbPath), stagedExecuted, stagedReport, "--cell-timeout", String(Math.ceil(opts.cellTimeout))],
+      [path.join(root, "runner", "execute_notebook.py"), input, stagedExecuted, stagedReport, "--cell-timeout", String(Math.ceil(opts.cellTimeout)), "--cwd", path.dirname(path.resolve(nbPath))],
       { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
     const r: Running = { child, kernelPid: null };
@@ -338,7 +371,7 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
         result.message = `the notebook changed the compiled library (dist/): ${shown}`;
       }
     }
-    const key = path.basename(nbPath);
+    const key = variantFileName(path.basename(nbPath), variant?.name);
     let entry: Record<string, unknown> | undefined;
     if (fs.existsSync(stagedExecuted) && result.status !== "invalid") {
       try {
@@ -346,6 +379,13 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
         entry = recordsEntry(recs);
         result.checksTotal = recs.checks.length;
         result.checksPassed = recs.checks.filter((c) => c.passed === true).length;
+        if (recs.exercises.length > 0) result.exercises = countExercises(recs.exercises);
+        if (prep.answers && nbJson && result.status === "ok") {
+          // Every filled-in answer cell must reach its exercise(...) check, or the solution tests nothing.
+          const judged = new Set(recs.exercises.map((x) => x.id));
+          for (const { id } of answerCells(nbJson, display)) if (!judged.has(id)) result.problems.push(`exercise "${id}" has an answer cell but no exercise("${id}", …) verdict`);
+        }
+        if (result.kind === "error" && result.exercises && result.exercises.wrong + result.exercises.missed > 0) result.kind = "exercise-wrong";
       } catch (e) {
         result.problems.push(`could not read records from the executed copy: ${(e as Error).message}`);
       }
@@ -383,7 +423,7 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
   const timingsFile = path.join(buildDir, "timings.json");
   const timings = readTimings(timingsFile);
   const mode = opts.smoke ? "smoke" : "full";
-  const timingKeys = opts.notebooks.map((nb) => `${mode}:${buildName(nb, root)}`);
+  const timingKeys = opts.notebooks.map((nb, i) => `${mode}:${variantFileName(buildName(nb, root), opts.variants?.[i]?.name)}`);
   const order = scheduleOrder(timingKeys.map((k) => timings[k]));
   let next = 0;
   const worker = async () => {
