@@ -12,7 +12,9 @@
  *
  * Usage (what kernel.json runs): `node dist/kernel/launch.js --config-path CONNECTION_FILE [--js]`
  */
+import { CellOutput, outputLimitFromEnv } from "./cell-output";
 import { beginExecution, installExecuteInput } from "./execute-input";
+import { installLosslessIopub } from "./iopub";
 import { ASYNC_ERROR_MARKER } from "./protocol";
 import { watchParent } from "./parent-watch";
 
@@ -20,8 +22,9 @@ interface TslabExecutionCount {
   count: number;
 }
 type WriteStream = (name: "stdout" | "stderr", text: string) => void;
+type WriteDisplayData = (msg: unknown, update: boolean) => void;
 interface TslabHandlerPrototype {
-  handleExecuteImpl(this: unknown, req: unknown, writeStream: WriteStream, writeDisplayData: unknown): Promise<TslabExecutionCount>;
+  handleExecuteImpl(this: unknown, req: unknown, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<TslabExecutionCount>;
 }
 
 const pending: string[] = [];
@@ -61,21 +64,42 @@ function main(): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl: { prototype: TslabHandlerPrototype }; ZmqServer: { prototype: unknown } };
   installExecuteInput(jupyter);
+  installLosslessIopub(jupyter);
+  const outputLimit = outputLimitFromEnv();
+  let lastOutput: CellOutput | null = null;
+  process.on("exit", () => lastOutput?.end());
   const proto = jupyter.JupyterHandlerImpl.prototype;
   const original = proto.handleExecuteImpl;
   proto.handleExecuteImpl = async function (req, writeStream, writeDisplayData) {
     beginExecution(this, req); // execute_input, which tslab never sends: see ./execute-input.ts
+    // The cell's stdout/stderr, coalesced and capped (./cell-output.ts); a display output first
+    // sends the text before it. The previous cell's late output is settled first.
+    lastOutput?.end();
+    const out = (lastOutput = new CellOutput(writeStream, { limitBytes: outputLimit }));
+    const write: WriteStream = (name, text) => out.write(name, text);
+    const display: WriteDisplayData = (msg, update) => {
+      out.flush();
+      writeDisplayData(msg, update);
+    };
+    const run = async (r: unknown): Promise<TslabExecutionCount> => {
+      try {
+        return await original.call(this, r, write, display);
+      } finally {
+        out.end();
+      }
+    };
     if (pending.length > 0) {
       // An error surfaced after the previous cell had replied: it belongs to no running cell,
       // so fail this one rather than lose it. (tslab has already routed stdout/stderr to it.)
       const earlier = pending.splice(0);
-      const count = await original.call(this, { code: "" }, writeStream, writeDisplayData);
+      const count = await run({ code: "" });
       writeStream("stderr", `An earlier cell left an asynchronous error behind:\n${earlier.join("\n")}\n`);
       throw count;
     }
-    const count = await original.call(this, req, writeStream, writeDisplayData);
+    const count = await run(req);
     await settle();
     if (pending.length > 0) {
+      out.end(); // what the cell wrote meanwhile, before the error
       writeStream("stderr", pending.splice(0).join("\n") + "\n");
       throw count;
     }

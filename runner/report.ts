@@ -20,6 +20,11 @@ export interface NotebookResult {
   executed: string | null;
   /** Extra problems found by the runner itself (e.g. the source changed on disk). */
   problems: string[];
+  /**
+   * Cells whose stream output was cut at the kernel's per-cell limit (kernel/cell-output.ts), or
+   * arrived too late for the executor: each with the notice the cell itself shows.
+   */
+  truncatedOutputs?: Array<{ index: number; notice: string }>;
 }
 
 function firstLines(source: string, n = 3): string {
@@ -49,6 +54,11 @@ export function formatFailure(r: NotebookResult): string {
   return parts.join("\n");
 }
 
+/** One line per cell whose output was cut, as the reader of the executed copy sees it; "" when none. */
+export function formatTruncated(r: NotebookResult): string {
+  return (r.truncatedOutputs ?? []).map((t) => `  ⚠ ${r.notebook} cell ${t.index}: ${t.notice}`).join("\n");
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
@@ -67,10 +77,12 @@ export function formatSummary(results: NotebookResult[], wallSeconds: number): s
   const line = (cols: string[]) => cols.map((c, i) => pad(c, widths[i])).join("  ");
   const passed = results.filter(passedResult).length;
   const checks = results.reduce((a, r) => a + r.checksTotal, 0);
+  const cut = results.filter((r) => (r.truncatedOutputs ?? []).length > 0);
   return [
     line(header),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
+    ...(cut.length > 0 ? ["", "output truncated (the executed copies show where):", ...cut.map(formatTruncated)] : []),
     "",
     `${results.length} notebook(s), ${checks} check(s), ${wallSeconds.toFixed(1)} s wall time`,
     `notebooks: ${passed} passed, ${results.length - passed} failed`,

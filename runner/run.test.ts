@@ -436,3 +436,44 @@ describe("build folder integrity (issue 15)", () => {
     assert.match(run.out, /✘ test\/fixtures\/notebooks\/oom\.ipynb: kernel-out-of-memory — the kernel ran out of memory \(V8's JavaScript heap limit of 300 MB, from NODE_OPTIONS/, run.out);
   });
 });
+
+describe("output floods (issue 15)", () => {
+  test("a 20 MB flood is cut with a notice in the cell and in the report; 5,000 lines and a normal cell come through whole and unmarked", async () => {
+    const run = await startRun(["--cell-timeout", "240", "test/fixtures/notebooks/flood.ipynb"]).done;
+    try {
+      assert.equal(run.code, 0, run.out);
+      const file = path.join(run.build, "executed", "test", "fixtures", "notebooks", "flood.ipynb");
+      const size = fs.statSync(file).size;
+      const cells = JSON.parse(fs.readFileSync(file, "utf8")).cells as Array<{ outputs?: Array<{ output_type: string; name?: string; text?: string | string[] }> }>;
+      const streams = (i: number, name?: string) =>
+        (cells[i].outputs ?? []).filter((o) => o.output_type === "stream" && (!name || o.name === name)).map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? "")).join("");
+      const line = (i: number) => `${String(i).padStart(8, "0")} ${"x".repeat(90)}\n`;
+      const lines = (n: number) => Array.from({ length: n }, (_, i) => line(i)).join("");
+      const marker = "… output truncated by ELBO Lab:";
+
+      assert.equal(streams(1), lines(300), "a normal cell is untouched");
+      assert.equal(streams(2), lines(5000), "5,000 lines (500 KB, under the limit) all arrive: before the fix about 500 did");
+      assert.equal(streams(4), "after the flood\n");
+
+      const flood = streams(3);
+      const notices = flood.split("\n").filter((l) => l.startsWith(marker));
+      assert.equal(notices.length, 1, flood.slice(0, 300));
+      assert.ok(streams(3, "stderr").includes(notices[0]), "the notice is on stderr");
+      const m = /(\S+) more lines \((\S+) MB\) not shown; limit is 1 MB of output per cell/.exec(notices[0]);
+      assert.ok(m, notices[0]);
+      const shown = flood.split("\n").filter((l) => /^\d{8} x{90}$/.test(l));
+      assert.equal(shown.length + Number(m[1].replace(/,/g, "")), 200_000, "shown + not shown = every line printed");
+      assert.equal(shown[0], line(0).trimEnd());
+      assert.equal(shown[shown.length - 1], line(199_999).trimEnd(), "the end of the output is kept");
+      assert.ok(size < 2_500_000, `the executed copy is ${size} bytes`);
+
+      const rep = JSON.parse(fs.readFileSync(path.join(run.build, "reports", "test", "fixtures", "notebooks", "flood.json"), "utf8"));
+      assert.equal(rep.status, "ok");
+      assert.deepEqual(rep.truncatedOutputs, [{ index: 3, notice: notices[0] }]);
+      assert.ok(run.out.includes(`⚠ test/fixtures/notebooks/flood.ipynb cell 3: ${notices[0]}`), run.out);
+      assert.match(run.out, /output truncated \(the executed copies show where\):\n {2}⚠ test\/fixtures\/notebooks\/flood\.ipynb cell 3: /);
+    } finally {
+      fs.rmSync(run.build, { recursive: true, force: true });
+    }
+  });
+});

@@ -25,7 +25,7 @@ import { startRenderService, type RenderService } from "../kernel/render-service
 import { lockBuildFolder, readRecordsFile, STAGING_PREFIX, writeFileAtomic } from "./build-folder";
 import { changedFiles, snapshotTree } from "./library-watch";
 import { extractRecords, recordsEntry, type NotebookRecords } from "./records";
-import { formatFailure, passedResult, type NotebookResult } from "./report";
+import { formatFailure, formatTruncated, passedResult, type NotebookResult } from "./report";
 
 export interface RunOptions {
   notebooks: string[];
@@ -307,6 +307,7 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
       cellsTotal: rep.cellsTotal ?? 0,
       kernelStartSeconds: rep.kernelStartSeconds ?? null,
       seconds,
+      truncatedOutputs: rep.truncatedOutputs ?? [],
     };
     if (timedOut) {
       result.status = "timeout";
@@ -376,6 +377,7 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     }
     results[i] = result;
     log(passedResult(result) ? `✔ ${display} (${result.cellsRun} cells, ${result.checksTotal} checks, ${seconds.toFixed(1)} s)` : formatFailure(result));
+    if (formatTruncated(result)) log(formatTruncated(result));
   };
 
   // Longest first (by the last run's times), so that a long notebook does not start last and run
