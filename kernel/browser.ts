@@ -7,8 +7,12 @@
  * - Jupyter shutdown_request: tslab closes its sockets and waits for the event loop to drain, which
  *   the browser's pipe would keep alive, so inside a kernel we close the browser when tslab's handler
  *   closes ({@link closeBrowser} hooked on `JupyterHandlerImpl.prototype.close`);
- * - SIGTERM / SIGKILL of the kernel: Chromium is driven over a pipe (`--remote-debugging-pipe`) and
- *   exits when the pipe's other end dies (measured: no chromium process left after `kill -9`).
+ * - SIGTERM of the kernel, or its parent's death: the launcher (./launch.ts) closes the browser and
+ *   exits through the `exit` handlers, so playwright removes the browser's profile folder (Node's
+ *   default SIGTERM skipped them and left `playwright_chromiumdev_profile-*` in the temp folder);
+ * - SIGKILL of the kernel: Chromium is driven over a pipe (`--remote-debugging-pipe`) and exits
+ *   when the pipe's other end dies (measured: no chromium process left after `kill -9`); its
+ *   profile folder stays, since nothing of the kernel runs any more.
  *
  * Playwright's own SIGINT/SIGTERM/SIGHUP handlers are off: SIGINT is how Jupyter interrupts a cell,
  * and must not close the browser or exit the kernel.

@@ -12,6 +12,7 @@
  *
  * Usage (what kernel.json runs): `node dist/kernel/launch.js --config-path CONNECTION_FILE [--js]`
  */
+import { closeBrowser } from "./browser";
 import { CellOutput, outputLimitFromEnv } from "./cell-output";
 import { beginExecution, installExecuteInput } from "./execute-input";
 import { installLosslessIopub } from "./iopub";
@@ -49,6 +50,26 @@ function parseArgs(argv: string[]): { configPath: string; jsKernel: boolean } {
   return { configPath, jsKernel };
 }
 
+let exiting = false;
+
+/**
+ * Ends the kernel so that nothing it started outlives it: the cell's last output is sent, this
+ * process's Chromium is closed (playwright then removes its profile folder; at most 2 s), and the
+ * `exit` handlers run (./render.ts removes its page folder, playwright kills a browser that did not
+ * close). Used when the parent is gone and on SIGTERM; a normal shutdown closes the browser through
+ * tslab's `close` (./browser.ts).
+ */
+async function exitCleanly(code: number, flush: () => void): Promise<never> {
+  exiting = true;
+  try {
+    flush();
+  } catch {
+    /* the sockets may be closed already */
+  }
+  await Promise.race([closeBrowser(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  process.exit(code);
+}
+
 /** Waits one macrotask, so that Node has reported every rejection left unhandled by the cell. */
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -67,7 +88,13 @@ function main(): void {
   installLosslessIopub(jupyter);
   const outputLimit = outputLimitFromEnv();
   let lastOutput: CellOutput | null = null;
-  process.on("exit", () => lastOutput?.end());
+  process.on("exit", () => {
+    try {
+      lastOutput?.end(); // what a cell printed just before process.exit
+    } catch {
+      /* the sockets are closed already */
+    }
+  });
   const proto = jupyter.JupyterHandlerImpl.prototype;
   const original = proto.handleExecuteImpl;
   proto.handleExecuteImpl = async function (req, writeStream, writeDisplayData) {
@@ -112,7 +139,14 @@ function main(): void {
   // Die with whoever started the kernel (nbclient's executor, or Jupyter): see parent-watch.ts.
   watchParent((from, to) => {
     process.stderr.write(`elbo-lab kernel: parent process ${from} is gone (now ${to}); exiting\n`);
-    process.exit(1);
+    void exitCleanly(1, () => lastOutput?.end());
+  });
+  // Jupyter stops a kernel that ignores shutdown_request with SIGTERM, which by default ends Node
+  // without its `exit` handlers: the browser's profile folder would stay behind. A second SIGTERM
+  // exits at once.
+  process.on("SIGTERM", () => {
+    if (exiting) process.exit(143);
+    void exitCleanly(143, () => lastOutput?.end());
   });
   start(configPath, jsKernel).catch((e: unknown) => {
     process.stderr.write(`elbo-lab kernel: could not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -416,6 +416,29 @@ describe("build folder integrity (issue 15)", () => {
     }
   });
 
+  test("SIGKILL of the runner while a kernel starts its own Chromium: no browser and no temporary folder is left", { skip: findChromium().path ? false : "no Chromium" }, async () => {
+    // A private TMPDIR: only this run's folders are in it. No render service: the kernel's browser is its own.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-tmp-"));
+    const ours = /^(elbo-lab-render-|playwright|\.?org\.chromium\.)/;
+    const left = () => fs.readdirSync(tmp).filter((n) => ours.test(n));
+    try {
+      const r = startRun(["--no-render-service", "test/fixtures/notebooks/own-browser.ipynb"], { ELBO_LAB_TEST_SLOW: "1", TMPDIR: tmp });
+      const deadline = Date.now() + 90_000;
+      while (!left().some((n) => n.startsWith("elbo-lab-render-")) && Date.now() < deadline && r.child.exitCode === null) await new Promise((res) => setTimeout(res, 10));
+      const during = left();
+      r.child.kill("SIGKILL");
+      const killed = await r.done;
+      fs.rmSync(killed.build, { recursive: true, force: true });
+      assert.ok(during.some((n) => n.startsWith("elbo-lab-render-")) && during.some((n) => n.startsWith("playwright")), `the kernel was not loading its own browser: ${during.join(", ")}\n${killed.out}`);
+      const until = Date.now() + 20_000;
+      while ((processesOf(killed.runId).length > 0 || left().length > 0) && Date.now() < until) await new Promise((res) => setTimeout(res, 200));
+      assert.deepEqual(processesOf(killed.runId), [], "no executor, kernel or browser outlives the killed runner by 20 s");
+      assert.deepEqual(left(), [], `temporary folders left in ${tmp} (there during the run: ${during.join(", ")})`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   test("a notebook that writes into ../dist/ fails the run, named, with the changed file", async () => {
     const r = startRun(["-j", "1", ok, "test/fixtures/notebooks/writes-dist.ipynb"]);
     const run = await r.done;
