@@ -50,17 +50,14 @@ function parseArgs(argv: string[]): { configPath: string; jsKernel: boolean } {
   return { configPath, jsKernel };
 }
 
-let exiting = false;
-
 /**
  * Ends the kernel so that nothing it started outlives it: the cell's last output is sent, this
  * process's Chromium is closed (playwright then removes its profile folder; at most 2 s), and the
  * `exit` handlers run (./render.ts removes its page folder, playwright kills a browser that did not
- * close). Used when the parent is gone and on SIGTERM; a normal shutdown closes the browser through
- * tslab's `close` (./browser.ts).
+ * close). Used when the parent is gone; a normal shutdown and SIGTERM close the browser through
+ * ./browser.ts.
  */
 async function exitCleanly(code: number, flush: () => void): Promise<never> {
-  exiting = true;
   try {
     flush();
   } catch {
@@ -140,13 +137,6 @@ function main(): void {
   watchParent((from, to) => {
     process.stderr.write(`elbo-lab kernel: parent process ${from} is gone (now ${to}); exiting\n`);
     void exitCleanly(1, () => lastOutput?.end());
-  });
-  // Jupyter stops a kernel that ignores shutdown_request with SIGTERM, which by default ends Node
-  // without its `exit` handlers: the browser's profile folder would stay behind. A second SIGTERM
-  // exits at once.
-  process.on("SIGTERM", () => {
-    if (exiting) process.exit(143);
-    void exitCleanly(143, () => lastOutput?.end());
   });
   start(configPath, jsKernel).catch((e: unknown) => {
     process.stderr.write(`elbo-lab kernel: could not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
