@@ -241,25 +241,7 @@ describe("runner interrupted", () => {
   test("SIGTERM stops hanging kernels, exits non-zero, leaves no process", async () => {
     const r = startRun(["-j", "2", "--cell-timeout", "120", "test/fixtures/notebooks/hang.ipynb", "test/fixtures/notebooks/slow.ipynb"]);
     // Wait until both kernels are busy in their cells (the launcher starts in ~1.5 s).
-    const deadline = Date.now() + 30000;
-    await new Promise<void>((resolve, reject) => {
-      const poll = setInterval(() => {
-        const kernels = processesOf(r.runId).filter((p) => {
-          try {
-            return fs.readFileSync(`/proc/${p}/cmdline`, "latin1").includes("launch.js");
-          } catch {
-            return false;
-          }
-        });
-        if (kernels.length >= 2) {
-          clearInterval(poll);
-          setTimeout(resolve, 1500); // let the cells start
-        } else if (Date.now() > deadline) {
-          clearInterval(poll);
-          reject(new Error(`kernels did not start:\n${r.outSoFar()}`));
-        }
-      }, 200);
-    });
+    await kernelsUp(r, 2, 1500, 30000);
     r.child.kill("SIGTERM");
     const run = await r.done;
     try {
@@ -288,9 +270,9 @@ function treeHashes(dir: string): Record<string, string> {
   return out;
 }
 
-/** Resolves once a kernel launcher of the run is up and has had `settleMs` to run cells. */
-async function kernelsUp(r: ReturnType<typeof startRun>, count: number, settleMs: number): Promise<void> {
-  const deadline = Date.now() + 60000;
+/** Resolves once `count` kernel launchers of the run are up and have had `settleMs` to run cells. */
+async function kernelsUp(r: ReturnType<typeof startRun>, count: number, settleMs: number, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   await new Promise<void>((resolve, reject) => {
     const poll = setInterval(() => {
       const kernels = processesOf(r.runId).filter((p) => {
