@@ -7,8 +7,14 @@
  * - Jupyter shutdown_request: tslab closes its sockets and waits for the event loop to drain, which
  *   the browser's pipe would keep alive, so inside a kernel we close the browser when tslab's handler
  *   closes ({@link closeBrowser} hooked on `JupyterHandlerImpl.prototype.close`);
- * - SIGTERM / SIGKILL of the kernel: Chromium is driven over a pipe (`--remote-debugging-pipe`) and
- *   exits when the pipe's other end dies (measured: no chromium process left after `kill -9`).
+ * - SIGTERM of the kernel (below), or its parent's death (./launch.ts): the browser is closed and
+ *   the process exits through its `exit` handlers, so playwright removes the browser's profile
+ *   folder (Node's default SIGTERM skipped them and left `playwright_chromiumdev_profile-*` in the
+ *   temp folder). A kernel whose event loop is blocked (a synchronous cell) handles SIGTERM only
+ *   when it yields; Jupyter then ends it with SIGKILL;
+ * - SIGKILL of the kernel: Chromium is driven over a pipe (`--remote-debugging-pipe`) and exits
+ *   when the pipe's other end dies (measured: no chromium process left after `kill -9`); its
+ *   profile folder stays, since nothing of the kernel runs any more.
  *
  * Playwright's own SIGINT/SIGTERM/SIGHUP handlers are off: SIGINT is how Jupyter interrupts a cell,
  * and must not close the browser or exit the kernel.
@@ -21,10 +27,21 @@ let hooked = false;
 /** Milliseconds the last launch took (for reports). */
 export let lastLaunchMs = 0;
 
-/** Inside the project kernel, close the browser when tslab shuts down (see the file comment). */
+/**
+ * Inside the project kernel, close the browser when tslab shuts down, and on SIGTERM (see the file
+ * comment). The SIGTERM handler exists only once a browser was launched: until then Node's default
+ * (end at once, even in the middle of a synchronous cell) stays, since there is nothing to clean.
+ * A second SIGTERM exits at once.
+ */
 function hookKernelShutdown(): void {
   if (hooked || process.env.ELBO_LAB_KERNEL !== "1") return;
   hooked = true;
+  let terminating = false;
+  process.on("SIGTERM", () => {
+    if (terminating) process.exit(143);
+    terminating = true;
+    void Promise.race([closeBrowser(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]).finally(() => process.exit(143));
+  });
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl?: { prototype: { close(): void } } };

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
+import { findChromium } from "./chromium";
 import { findJupyterPython, projectRoot, writeKernelSpec } from "./jupyter";
 
 const CLIENT = String.raw`
@@ -87,3 +88,100 @@ test("jupyter_client: the first kernel_info is answered, with its status on IOPu
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const EXITS = String.raw`
+import json, os, re, signal, sys, time
+from jupyter_client.manager import KernelManager
+
+tmp = os.environ["TMPDIR"]
+ours = re.compile(r"^(elbo-lab-render-|playwright|\.?org\.chromium\.)")
+
+def leftovers():
+    return sorted(n for n in os.listdir(tmp) if ours.match(n))
+
+def browsers():
+    pids = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                if tmp.encode() in f.read():
+                    pids.append(int(p))
+        except OSError:
+            pass
+    return pids
+
+def run(kc, code):
+    mid = kc.execute(code)
+    while True:
+        m = kc.get_shell_msg(timeout=120)
+        if m["parent_header"].get("msg_id") == mid:
+            return m["content"]["status"]
+
+out = {}
+for mode in sys.argv[1:]:
+    km = KernelManager(kernel_name="tslab")
+    km.start_kernel(cwd=os.environ["ELBO_LAB_ROOT"])
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    r = {}
+    if mode == "sigterm-while-loading":
+        # The browser starts and plotly.js loads from a page in elbo-lab-render-*: stop the kernel then.
+        r["cell"] = run(kc, "void require('./dist/kernel').warmUp();")
+        t = time.monotonic()
+        while not any(n.startswith("elbo-lab-render-") for n in os.listdir(tmp)) and time.monotonic() - t < 60:
+            time.sleep(0.01)
+    else:
+        r["cell"] = run(kc, "await require('./dist/kernel').warmUp();")
+    r["during"] = leftovers()
+    if mode == "shutdown":
+        kc.shutdown()
+    else:
+        os.kill(km.provisioner.pid, signal.SIGTERM)
+    t = time.monotonic()
+    while km.is_alive() and time.monotonic() - t < 20:
+        time.sleep(0.1)
+    r["kernelAlive"] = km.is_alive()
+    t = time.monotonic()
+    while (browsers() or leftovers()) and time.monotonic() - t < 10:
+        time.sleep(0.1)
+    r["browsers"] = browsers()
+    r["after"] = leftovers()
+    kc.stop_channels()
+    if km.is_alive():
+        km.shutdown_kernel(now=True)
+    out[mode] = r
+print(json.dumps(out))
+`;
+
+test(
+  "a kernel that started its own Chromium leaves no browser and no temporary folder on shutdown, on SIGTERM, and on SIGTERM while plotly.js loads",
+  { skip: findChromium().path ? false : "no Chromium" },
+  () => {
+    const py = findJupyterPython().found;
+    assert.ok(py, "a Jupyter python is needed for this test");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-launch-test-"));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-tmp-")); // private: other processes' folders do not count
+    try {
+      writeKernelSpec(dir, projectRoot());
+      const env = { ...process.env, JUPYTER_PATH: dir, TMPDIR: tmp, ELBO_LAB_ROOT: projectRoot() };
+      const r = spawnSync(py.python, ["-c", EXITS, "shutdown", "sigterm", "sigterm-while-loading"], { env, encoding: "utf8", timeout: 400_000 });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split("\n").pop() as string) as Record<string, { cell: string; during: string[]; kernelAlive: boolean; browsers: number[]; after: string[] }>;
+      for (const [mode, o] of Object.entries(out)) {
+        // (The cell's status is not asserted: on a loaded machine plotly.js may take longer to load than
+        // playwright's 30 s navigation limit; what matters is that the kernel's browser was started.)
+        assert.ok(o.during.some((n) => n.startsWith("playwright")), `${mode}: the kernel started no browser of its own: ${JSON.stringify(o)}`);
+        assert.equal(o.kernelAlive, false, `${mode}: ${JSON.stringify(o)}`);
+        assert.deepEqual(o.browsers, [], `${mode}: a browser outlived the kernel`);
+        assert.deepEqual(o.after, [], `${mode}: temporary folders left in ${tmp}`);
+      }
+      assert.ok(out["sigterm-while-loading"].during.some((n) => n.startsWith("elbo-lab-render-")), JSON.stringify(out));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+);

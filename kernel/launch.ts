@@ -12,7 +12,10 @@
  *
  * Usage (what kernel.json runs): `node dist/kernel/launch.js --config-path CONNECTION_FILE [--js]`
  */
+import { closeBrowser } from "./browser";
+import { CellOutput, outputLimitFromEnv } from "./cell-output";
 import { beginExecution, installExecuteInput } from "./execute-input";
+import { installLosslessIopub } from "./iopub";
 import { ASYNC_ERROR_MARKER } from "./protocol";
 import { watchParent } from "./parent-watch";
 
@@ -20,8 +23,9 @@ interface TslabExecutionCount {
   count: number;
 }
 type WriteStream = (name: "stdout" | "stderr", text: string) => void;
+type WriteDisplayData = (msg: unknown, update: boolean) => void;
 interface TslabHandlerPrototype {
-  handleExecuteImpl(this: unknown, req: unknown, writeStream: WriteStream, writeDisplayData: unknown): Promise<TslabExecutionCount>;
+  handleExecuteImpl(this: unknown, req: unknown, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<TslabExecutionCount>;
 }
 
 const pending: string[] = [];
@@ -46,6 +50,23 @@ function parseArgs(argv: string[]): { configPath: string; jsKernel: boolean } {
   return { configPath, jsKernel };
 }
 
+/**
+ * Ends the kernel so that nothing it started outlives it: the cell's last output is sent, this
+ * process's Chromium is closed (playwright then removes its profile folder; at most 2 s), and the
+ * `exit` handlers run (./render.ts removes its page folder, playwright kills a browser that did not
+ * close). Used when the parent is gone; a normal shutdown and SIGTERM close the browser through
+ * ./browser.ts.
+ */
+async function exitCleanly(code: number, flush: () => void): Promise<never> {
+  try {
+    flush();
+  } catch {
+    /* the sockets may be closed already */
+  }
+  await Promise.race([closeBrowser(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  process.exit(code);
+}
+
 /** Waits one macrotask, so that Node has reported every rejection left unhandled by the cell. */
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -61,21 +82,48 @@ function main(): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl: { prototype: TslabHandlerPrototype }; ZmqServer: { prototype: unknown } };
   installExecuteInput(jupyter);
+  installLosslessIopub(jupyter);
+  const outputLimit = outputLimitFromEnv();
+  let lastOutput: CellOutput | null = null;
+  process.on("exit", () => {
+    try {
+      lastOutput?.end(); // what a cell printed just before process.exit
+    } catch {
+      /* the sockets are closed already */
+    }
+  });
   const proto = jupyter.JupyterHandlerImpl.prototype;
   const original = proto.handleExecuteImpl;
   proto.handleExecuteImpl = async function (req, writeStream, writeDisplayData) {
     beginExecution(this, req); // execute_input, which tslab never sends: see ./execute-input.ts
+    // The cell's stdout/stderr, coalesced and capped (./cell-output.ts); a display output first
+    // sends the text before it. The previous cell's late output is settled first.
+    lastOutput?.end();
+    const out = (lastOutput = new CellOutput(writeStream, { limitBytes: outputLimit }));
+    const write: WriteStream = (name, text) => out.write(name, text);
+    const display: WriteDisplayData = (msg, update) => {
+      out.flush();
+      writeDisplayData(msg, update);
+    };
+    const run = async (r: unknown): Promise<TslabExecutionCount> => {
+      try {
+        return await original.call(this, r, write, display);
+      } finally {
+        out.end();
+      }
+    };
     if (pending.length > 0) {
       // An error surfaced after the previous cell had replied: it belongs to no running cell,
       // so fail this one rather than lose it. (tslab has already routed stdout/stderr to it.)
       const earlier = pending.splice(0);
-      const count = await original.call(this, { code: "" }, writeStream, writeDisplayData);
+      const count = await run({ code: "" });
       writeStream("stderr", `An earlier cell left an asynchronous error behind:\n${earlier.join("\n")}\n`);
       throw count;
     }
-    const count = await original.call(this, req, writeStream, writeDisplayData);
+    const count = await run(req);
     await settle();
     if (pending.length > 0) {
+      out.end(); // what the cell wrote meanwhile, before the error
       writeStream("stderr", pending.splice(0).join("\n") + "\n");
       throw count;
     }
@@ -88,7 +136,7 @@ function main(): void {
   // Die with whoever started the kernel (nbclient's executor, or Jupyter): see parent-watch.ts.
   watchParent((from, to) => {
     process.stderr.write(`elbo-lab kernel: parent process ${from} is gone (now ${to}); exiting\n`);
-    process.exit(1);
+    void exitCleanly(1, () => lastOutput?.end());
   });
   start(configPath, jsKernel).catch((e: unknown) => {
     process.stderr.write(`elbo-lab kernel: could not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -7,12 +7,12 @@
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { closeBrowser, getBrowser } from "./browser";
 import { findChromium } from "./chromium";
+import { freePort, stopProcessGroup } from "./frontends/server";
 import { findJupyterPython, projectRoot, writeKernelSpec } from "./jupyter";
 
 const root = projectRoot();
@@ -23,17 +23,6 @@ const hasNotebook = notebookVersion?.status === 0 && /^[456]\./.test(notebookVer
 const chromium = findChromium();
 const skip = !jupyter ? "no Jupyter python" : !hasNotebook ? `no classic Notebook 6 for ${jupyter.python} (notebook ${notebookVersion?.stdout.trim() || "absent"}; Notebook 7 is tested in kernel/frontends)` : !chromium.path ? `no Chromium: ${chromium.reason}` : false;
 const FIGURES = 3;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 let server: ChildProcess | null = null;
 const tmp: string[] = [];
@@ -49,22 +38,7 @@ async function stopServer(base: string | null, token: string): Promise<void> {
       /* server already unwell: the signals below still stop it */
     }
   }
-  const s = server;
-  const exited = new Promise<void>((resolve) => s.once("exit", () => resolve()));
-  try {
-    process.kill(-s.pid!, "SIGTERM");
-  } catch {
-    /* gone */
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-s.pid!, "SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }, 8000);
-  await exited;
-  clearTimeout(timer);
+  await stopProcessGroup(server);
   server = null;
 }
 

@@ -9,6 +9,12 @@ export const RECORD_MIME = "application/vnd.elbo-lab.record+json";
 /** Prefix of the stderr line the kernel launcher writes when a cell leaves an asynchronous error behind. */
 export const ASYNC_ERROR_MARKER = "[elbo-lab:async-error]";
 
+/**
+ * Start of the line the kernel writes (on stderr) where it cut a cell's stream output at the
+ * per-cell limit (see ./cell-output.ts); the runner reports each cell whose output holds it.
+ */
+export const OUTPUT_TRUNCATED_MARKER = "… output truncated by ELBO Lab:";
+
 /** Environment variable that turns smoke mode on for notebooks (set by the runner under CI or --smoke). */
 export const SMOKE_ENV = "ELBO_LAB_SMOKE";
 

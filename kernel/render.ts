@@ -36,6 +36,24 @@ export interface RenderSize {
 }
 
 let pages: Promise<{ plot: Page; pdf: Page }> | null = null;
+/** This process's temporary folders, removed at exit whatever ends it (see ./launch.ts for signals). */
+const tempDirs = new Set<string>();
+let exitHooked = false;
+
+function removeTempDirs(): void {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+function makeTempDir(): string {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on("exit", removeTempDirs);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-render-"));
+  tempDirs.add(dir);
+  return dir;
+}
 let queue: Promise<unknown> = Promise.resolve();
 /** Milliseconds the page setup (plotly.js load) took, for reports. */
 export let plotlyLoadMs = 0;
@@ -51,7 +69,7 @@ function renderPages(): Promise<{ plot: Page; pdf: Page }> {
     const plot = await browser.newPage();
     // No network: this page only ever needs plotly.js and itself. Loading plotly.js by file URL is
     // about 3x faster than injecting its 11 MB of text (measured 1.8 s against 5.2 s).
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-render-"));
+    const dir = makeTempDir();
     const page = path.join(dir, "render.html");
     const lib = pathToFileURL(plotlyJsPath()).href;
     fs.writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8"><script src="${lib}"></script></head><body></body></html>`);
@@ -63,6 +81,7 @@ function renderPages(): Promise<{ plot: Page; pdf: Page }> {
       await plot.goto(pathToFileURL(page).href);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
     }
     if (!(await plot.evaluate(() => typeof (window as unknown as { Plotly?: unknown }).Plotly === "object"))) {
       throw new Error(`plotly.js did not load from ${lib}`);

@@ -18,6 +18,7 @@ must never find its build folder written by an orphan.
 import argparse
 import asyncio
 import json
+import logging
 import os
 import signal
 import sys
@@ -25,6 +26,9 @@ import threading
 import time
 
 ASYNC_ERROR_MARKER = "[elbo-lab:async-error]"
+# Start of the line the kernel writes where it cut a cell's output at its per-cell limit
+# (kernel/cell-output.ts; the same string as OUTPUT_TRUNCATED_MARKER in kernel/protocol.ts).
+OUTPUT_TRUNCATED_MARKER = "… output truncated by ELBO Lab:"
 # Code the runner sends after the last cell (never written to the notebook): it lets any asynchronous
 # error that surfaces after the last cell replied reach the kernel launcher, which then fails it.
 FLUSH_CODE = "await new Promise((resolve) => setTimeout(resolve, 100));"
@@ -39,6 +43,25 @@ def write_json(path, obj):
 
 def stream_text(cell, name):
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == name)
+
+
+def truncation_notices(cell):
+    """The kernel's notice lines in this cell's stream outputs (one per cut)."""
+    text = stream_text(cell, "stderr")
+    return [line for line in text.splitlines() if line.startswith(OUTPUT_TRUNCATED_MARKER)]
+
+
+class IopubTimeouts(logging.Handler):
+    """Counts nbclient's "Timeout waiting for IOPub output": it stopped reading a cell's output
+    `iopub_timeout` seconds after the reply, and whatever came later is missing from the copy."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        if "Timeout waiting for IOPub output" in record.getMessage():
+            self.count += 1
 
 
 def runner_pid():
@@ -86,7 +109,8 @@ def main():
     args = ap.parse_args()
 
     report = {"notebook": args.input, "status": "ok", "kind": None, "message": None, "cell": None,
-              "cellsTotal": 0, "cellsRun": 0, "kernelStartSeconds": None, "cellSeconds": [], "seconds": 0}
+              "cellsTotal": 0, "cellsRun": 0, "kernelStartSeconds": None, "cellSeconds": [], "seconds": 0,
+              "truncatedOutputs": []}
 
     try:
         import nbformat
@@ -129,6 +153,9 @@ def main():
                             kernel_name=kernel_name, allow_errors=True, record_timing=False,
                             resources={"metadata": {"path": args.cwd or os.path.dirname(os.path.abspath(args.input))}},
                             on_cell_executed=on_cell_executed)
+
+    iopub_timeouts = IopubTimeouts()
+    client.log.addHandler(iopub_timeouts)
 
     def fail(kind, index, message, stderr=""):
         client.shutdown_kernel = "immediate"  # a hung or broken kernel need not be asked nicely
@@ -176,9 +203,16 @@ def main():
                 fail("kernel-died", index, "the kernel died while running this cell (e.g. process.exit or a crash)",
                      stream_text(cell, "stderr"))
                 break
+            if index >= 0 and iopub_timeouts.count > 0:
+                iopub_timeouts.count = 0
+                notice = (f"{OUTPUT_TRUNCATED_MARKER} the rest of this cell's output did not arrive within "
+                          f"{client.iopub_timeout} s of its reply (nbclient's iopub_timeout) and is missing here")
+                cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=notice + "\n"))
             if index >= 0:
                 report["cellSeconds"].append(round(time.monotonic() - t, 3))
                 report["cellsRun"] += 1
+                for notice in truncation_notices(cell):
+                    report["truncatedOutputs"].append({"index": index, "notice": notice})
             reply = replies.get(index if index >= 0 else len(nb.cells))
             status = reply["content"].get("status") if reply else None
             err = stream_text(cell, "stderr")

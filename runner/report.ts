@@ -24,6 +24,11 @@ export interface NotebookResult {
   problems: string[];
   /** Exercise verdicts (kernel/exercise.ts), or null when the notebook recorded none. */
   exercises: ExerciseCounts | null;
+  /**
+   * Cells whose stream output was cut at the kernel's per-cell limit (kernel/cell-output.ts), or
+   * arrived too late for the executor: each with the notice the cell itself shows.
+   */
+  truncatedOutputs?: Array<{ index: number; notice: string }>;
 }
 
 function firstLines(source: string, n = 3): string {
@@ -51,6 +56,11 @@ export function formatFailure(r: NotebookResult): string {
   }
   for (const p of r.problems) parts.push(`  ${p}`);
   return parts.join("\n");
+}
+
+/** One line per cell whose output was cut, as the reader of the executed copy sees it; "" when none. */
+export function formatTruncated(r: NotebookResult): string {
+  return (r.truncatedOutputs ?? []).map((t) => `  ⚠ ${r.notebook} cell ${t.index}: ${t.notice}`).join("\n");
 }
 
 function pad(s: string, n: number): string {
@@ -91,10 +101,12 @@ export function formatSummary(results: NotebookResult[], wallSeconds: number): s
   const exLine = withExercises
     ? [`exercises: ${ex.correct} correct, ${ex.wrong} wrong, ${ex.unanswered} unanswered${ex.caught + ex.missed > 0 ? `; known mistakes: ${ex.caught} caught, ${ex.missed} missed` : ""}`]
     : [];
+  const cut = results.filter((r) => (r.truncatedOutputs ?? []).length > 0);
   return [
     line(header),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
+    ...(cut.length > 0 ? ["", "output truncated (the executed copies show where):", ...cut.map(formatTruncated)] : []),
     "",
     `${results.length} notebook(s), ${checks} check(s), ${wallSeconds.toFixed(1)} s wall time`,
     ...exLine,

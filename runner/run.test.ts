@@ -241,25 +241,7 @@ describe("runner interrupted", () => {
   test("SIGTERM stops hanging kernels, exits non-zero, leaves no process", async () => {
     const r = startRun(["-j", "2", "--cell-timeout", "120", "test/fixtures/notebooks/hang.ipynb", "test/fixtures/notebooks/slow.ipynb"]);
     // Wait until both kernels are busy in their cells (the launcher starts in ~1.5 s).
-    const deadline = Date.now() + 30000;
-    await new Promise<void>((resolve, reject) => {
-      const poll = setInterval(() => {
-        const kernels = processesOf(r.runId).filter((p) => {
-          try {
-            return fs.readFileSync(`/proc/${p}/cmdline`, "latin1").includes("launch.js");
-          } catch {
-            return false;
-          }
-        });
-        if (kernels.length >= 2) {
-          clearInterval(poll);
-          setTimeout(resolve, 1500); // let the cells start
-        } else if (Date.now() > deadline) {
-          clearInterval(poll);
-          reject(new Error(`kernels did not start:\n${r.outSoFar()}`));
-        }
-      }, 200);
-    });
+    await kernelsUp(r, 2, 1500, 30000);
     r.child.kill("SIGTERM");
     const run = await r.done;
     try {
@@ -288,9 +270,9 @@ function treeHashes(dir: string): Record<string, string> {
   return out;
 }
 
-/** Resolves once a kernel launcher of the run is up and has had `settleMs` to run cells. */
-async function kernelsUp(r: ReturnType<typeof startRun>, count: number, settleMs: number): Promise<void> {
-  const deadline = Date.now() + 60000;
+/** Resolves once `count` kernel launchers of the run are up and have had `settleMs` to run cells. */
+async function kernelsUp(r: ReturnType<typeof startRun>, count: number, settleMs: number, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   await new Promise<void>((resolve, reject) => {
     const poll = setInterval(() => {
       const kernels = processesOf(r.runId).filter((p) => {
@@ -416,6 +398,29 @@ describe("build folder integrity (issue 15)", () => {
     }
   });
 
+  test("SIGKILL of the runner while a kernel starts its own Chromium: no browser and no temporary folder is left", { skip: findChromium().path ? false : "no Chromium" }, async () => {
+    // A private TMPDIR: only this run's folders are in it. No render service: the kernel's browser is its own.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-tmp-"));
+    const ours = /^(elbo-lab-render-|playwright|\.?org\.chromium\.)/;
+    const left = () => fs.readdirSync(tmp).filter((n) => ours.test(n));
+    try {
+      const r = startRun(["--no-render-service", "test/fixtures/notebooks/own-browser.ipynb"], { ELBO_LAB_TEST_SLOW: "1", TMPDIR: tmp });
+      const deadline = Date.now() + 90_000;
+      while (!left().some((n) => n.startsWith("elbo-lab-render-")) && Date.now() < deadline && r.child.exitCode === null) await new Promise((res) => setTimeout(res, 10));
+      const during = left();
+      r.child.kill("SIGKILL");
+      const killed = await r.done;
+      fs.rmSync(killed.build, { recursive: true, force: true });
+      assert.ok(during.some((n) => n.startsWith("elbo-lab-render-")) && during.some((n) => n.startsWith("playwright")), `the kernel was not loading its own browser: ${during.join(", ")}\n${killed.out}`);
+      const until = Date.now() + 20_000;
+      while ((processesOf(killed.runId).length > 0 || left().length > 0) && Date.now() < until) await new Promise((res) => setTimeout(res, 200));
+      assert.deepEqual(processesOf(killed.runId), [], "no executor, kernel or browser outlives the killed runner by 20 s");
+      assert.deepEqual(left(), [], `temporary folders left in ${tmp} (there during the run: ${during.join(", ")})`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   test("a notebook that writes into ../dist/ fails the run, named, with the changed file", async () => {
     const r = startRun(["-j", "1", ok, "test/fixtures/notebooks/writes-dist.ipynb"]);
     const run = await r.done;
@@ -434,5 +439,46 @@ describe("build folder integrity (issue 15)", () => {
     fs.rmSync(run.build, { recursive: true, force: true });
     assert.equal(run.code, 1, run.out);
     assert.match(run.out, /✘ test\/fixtures\/notebooks\/oom\.ipynb: kernel-out-of-memory — the kernel ran out of memory \(V8's JavaScript heap limit of 300 MB, from NODE_OPTIONS/, run.out);
+  });
+});
+
+describe("output floods (issue 15)", () => {
+  test("a 20 MB flood is cut with a notice in the cell and in the report; 5,000 lines and a normal cell come through whole and unmarked", async () => {
+    const run = await startRun(["--cell-timeout", "240", "test/fixtures/notebooks/flood.ipynb"]).done;
+    try {
+      assert.equal(run.code, 0, run.out);
+      const file = path.join(run.build, "executed", "test", "fixtures", "notebooks", "flood.ipynb");
+      const size = fs.statSync(file).size;
+      const cells = JSON.parse(fs.readFileSync(file, "utf8")).cells as Array<{ outputs?: Array<{ output_type: string; name?: string; text?: string | string[] }> }>;
+      const streams = (i: number, name?: string) =>
+        (cells[i].outputs ?? []).filter((o) => o.output_type === "stream" && (!name || o.name === name)).map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text ?? "")).join("");
+      const line = (i: number) => `${String(i).padStart(8, "0")} ${"x".repeat(90)}\n`;
+      const lines = (n: number) => Array.from({ length: n }, (_, i) => line(i)).join("");
+      const marker = "… output truncated by ELBO Lab:";
+
+      assert.equal(streams(1), lines(300), "a normal cell is untouched");
+      assert.equal(streams(2), lines(5000), "5,000 lines (500 KB, under the limit) all arrive: before the fix about 500 did");
+      assert.equal(streams(4), "after the flood\n");
+
+      const flood = streams(3);
+      const notices = flood.split("\n").filter((l) => l.startsWith(marker));
+      assert.equal(notices.length, 1, flood.slice(0, 300));
+      assert.ok(streams(3, "stderr").includes(notices[0]), "the notice is on stderr");
+      const m = /(\S+) more lines \((\S+) MB\) not shown; limit is 1 MB of output per cell/.exec(notices[0]);
+      assert.ok(m, notices[0]);
+      const shown = flood.split("\n").filter((l) => /^\d{8} x{90}$/.test(l));
+      assert.equal(shown.length + Number(m[1].replace(/,/g, "")), 200_000, "shown + not shown = every line printed");
+      assert.equal(shown[0], line(0).trimEnd());
+      assert.equal(shown[shown.length - 1], line(199_999).trimEnd(), "the end of the output is kept");
+      assert.ok(size < 2_500_000, `the executed copy is ${size} bytes`);
+
+      const rep = JSON.parse(fs.readFileSync(path.join(run.build, "reports", "test", "fixtures", "notebooks", "flood.json"), "utf8"));
+      assert.equal(rep.status, "ok");
+      assert.deepEqual(rep.truncatedOutputs, [{ index: 3, notice: notices[0] }]);
+      assert.ok(run.out.includes(`⚠ test/fixtures/notebooks/flood.ipynb cell 3: ${notices[0]}`), run.out);
+      assert.match(run.out, /output truncated \(the executed copies show where\):\n {2}⚠ test\/fixtures\/notebooks\/flood\.ipynb cell 3: /);
+    } finally {
+      fs.rmSync(run.build, { recursive: true, force: true });
+    }
   });
 });

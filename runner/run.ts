@@ -30,7 +30,7 @@ import { variantFileName } from "./parameters";
 import { needsPreparation, prepareNotebook, readNotebookJson, type Variant } from "./prepare";
 import { answerCells, type AnswerMode } from "./solutions";
 import { extractRecords, recordsEntry, type NotebookRecords } from "./records";
-import { formatFailure, passedResult, type NotebookResult } from "./report";
+import { formatFailure, formatTruncated, passedResult, type NotebookResult } from "./report";
 
 export interface RunOptions {
   notebooks: string[];
@@ -340,6 +340,7 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
       cellsTotal: rep.cellsTotal ?? 0,
       kernelStartSeconds: rep.kernelStartSeconds ?? null,
       seconds,
+      truncatedOutputs: rep.truncatedOutputs ?? [],
     };
     if (timedOut) {
       result.status = "timeout";
@@ -416,6 +417,7 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     }
     results[i] = result;
     log(passedResult(result) ? `✔ ${display} (${result.cellsRun} cells, ${result.checksTotal} checks, ${seconds.toFixed(1)} s)` : formatFailure(result));
+    if (formatTruncated(result)) log(formatTruncated(result));
   };
 
   // Longest first (by the last run's times), so that a long notebook does not start last and run

@@ -23,6 +23,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Stops a process started with `detached: true` and its whole group: SIGTERM, then SIGKILL after
+ * `graceMs`. Resolves once the process has exited.
+ */
+export async function stopProcessGroup(p: ChildProcess, graceMs = 8000): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => p.once("exit", () => resolve()));
+  try {
+    process.kill(-p.pid!, "SIGTERM");
+  } catch {
+    /* gone */
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-p.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** Why the browser tests cannot run here (one line), or null when `jupyter lab` can be started. */
 export function jupyterLabMissing(): string | null {
   const { found, tried } = findJupyterPython();
@@ -179,21 +202,7 @@ export class JupyterServer {
       } catch {
         /* server unwell: the signals below still stop it */
       }
-      const exited = new Promise<void>((resolve) => p.once("exit", () => resolve()));
-      try {
-        process.kill(-p.pid!, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-p.pid!, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }, 8000);
-      await exited;
-      clearTimeout(timer);
+      await stopProcessGroup(p);
     }
     fs.rmSync(this.home, { recursive: true, force: true });
   }
