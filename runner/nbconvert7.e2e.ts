@@ -23,9 +23,10 @@
  *   a local MathJax 2 (`WebPDFExporter.mathjax_url`, `file://…/MathJax.js?config=TeX-AMS_CHTML-full,Safe`);
  * - tags: `TagRemovePreprocessor.remove_input_tags` is empty by default (nbconvert ignores `hide-input`,
  *   `remove-input` and `jupyter.source_hidden` alike);
- * - completeness: webpdf prints `page_render_timeout` ms after the network went idle, not after `load`; a page
- *   carrying plotly.js (4.8 MB) inline may still be unread then on a busy machine, and no timeout is enough
- *   for every load (measured here at load average ~20 on 2 cores: 0 of 5 complete with 5000 ms).
+ * - completeness: webpdf prints `page_render_timeout` ms after the network went idle, not after `load`. A page
+ *   carrying plotly.js (4.8 MB) as an inline script was still unread then on a busy machine (PDFs ended at the
+ *   first figure); it now travels as a data block run after `load` (kernel/plotlyjs.ts), and what can still
+ *   be late is MathJax's typesetting, for which no fixed timeout is enough under every load.
  * - LaTeX: the default fonts lack ✔, ≥, ∫, ‖ outside math (84 blanks in the walkthrough).
  */
 import { strict as assert } from "node:assert";
@@ -49,9 +50,10 @@ const chromium = findChromium();
 const has = (cmd: string) => process.env.PATH?.split(path.delimiter).some((d) => fs.existsSync(path.join(d, cmd))) ?? false;
 const skip = !jupyter || !fs.existsSync(jupyter) ? "no Jupyter environment (run scripts/setup.sh)" : !chromium.path ? `no Chromium: ${chromium.reason}` : !has("pdftotext") ? "no poppler-utils" : false;
 // Opt-in: webpdf prints a fixed time (page_render_timeout; the set-up's env config makes it 5 s) after the
-// network goes quiet, not after the page has loaded and MathJax has typeset. On an idle machine 3 of 3 walkthrough
-// PDFs were complete; with the other core busy, 0 of 4 (and 0 of 9 at load ~20): PDFs stop at the output that
-// carries plotly.js, or keep raw TeX. No setting makes that hold every time, so CI does not gate on it.
+// network goes quiet, not after the page has loaded and MathJax has typeset. Since plotly.js travels as a data
+// block (kernel/plotlyjs.ts) every PDF is whole; MathJax can still be late: on the walkthrough, idle 4 of 4 complete
+// (3 of 3 with nbconvert's own 100 ms), with the other core busy 5 of 6 (one with raw TeX), at load 16-20 0 of 4.
+// No setting makes that hold every time, so CI does not gate on it.
 const webpdfComplete = process.env.ELBO_LAB_TEST_WEBPDF === "1";
 const skipWebpdf = skip || (webpdfComplete ? false : "webpdf completeness is opt-in (ELBO_LAB_TEST_WEBPDF=1): it races page load under CPU load");
 // Opt-in: with nbconvert's default LaTeX template, xelatex's default fonts lack characters the notebooks print
