@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { PackedAdam } from "./adam";
 import { initBackend } from "./backend";
 import { BACKEND_UNDER_TEST, initTestBackend, WASM_ONLY } from "./tested-backend";
-import { wasmHeap } from "./wasm-heap";
+import { wasmFastPath } from "./wasm-fast-path";
 
 /** Block sizes with a remainder mod 4 (the SIMD loop's scalar tail) and without. */
 const SIZES = [37, 64];
@@ -20,7 +20,7 @@ for (const [backend, useWasm] of [["wasm", true], [BACKEND_UNDER_TEST, false], [
     await initBackend({ prefer: backend });
     const init = SIZES.map((n, k) => tf.tidy(() => Float32Array.from(tf.randomNormal([n], 0, 1, "float32", 10 + k).dataSync())));
     const adam = new PackedAdam(init.map((a) => a.slice()), { learningRate: 0.01, useWasm });
-    assert.equal(adam.usesWasm, useWasm && wasmHeap() !== null);
+    assert.equal(adam.usesWasm, useWasm && wasmFastPath() !== null);
     const vars = init.map((a) => tf.variable(tf.tensor1d(a)));
     const reference = tf.train.adam(0.01);
     for (let step = 0; step < 5; step++) {

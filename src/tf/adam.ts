@@ -4,7 +4,7 @@
  * w ← w − lr·m̂/(√v̂ + ε), m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
  *
  * On the wasm backend the weights and both moments live in the backend's heap and the update
- * is one SIMD pass per block (`wasm-kernels.ts`) that reads each gradient tensor in place; a new
+ * is one SIMD pass per block (`wasm-fast-path.ts`) that reads each gradient tensor in place; a new
  * tensor of the current weights is one memcpy. Elsewhere (cpu, tfjs-node) the same update runs
  * as a JS loop over arrays, with gradients read by `dataSync`.
  *
@@ -14,8 +14,7 @@
  * adam.read(0);                             // ≈ [0.9, 2.1]
  */
 import * as tf from "@tensorflow/tfjs";
-import { wasmKernels, type WasmKernels } from "./wasm-kernels";
-import { wasmHeap, type WasmHeap } from "./wasm-heap";
+import { wasmFastPath, type WasmBlock, type WasmFastPath } from "./wasm-fast-path";
 
 export interface AdamOptions {
   learningRate: number;
@@ -24,15 +23,14 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
-/** One block's storage: byte offsets on the wasm heap, or JS arrays. */
+/** One block's storage: a block of the wasm fast path, or JS arrays. */
 type Block =
-  | { kind: "heap"; size: number; w: number; m: number; v: number; scratch: number }
+  | { kind: "heap"; size: number; blk: WasmBlock }
   | { kind: "js"; size: number; w: Float32Array; m: Float32Array; v: Float32Array };
 
 export class PackedAdam {
   private readonly blocks: Block[];
-  private readonly heap: WasmHeap | null;
-  private readonly kernel: WasmKernels | null;
+  private readonly fast: WasmFastPath | null;
   private readonly lr: number;
   private readonly beta1: number;
   private readonly beta2: number;
@@ -48,32 +46,25 @@ export class PackedAdam {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.eps = options.epsilon ?? 1e-7;
-    const heap = options.useWasm === false ? null : wasmHeap();
-    this.kernel = heap ? wasmKernels(heap.memory) : null;
-    this.heap = this.kernel ? heap : null;
+    const fast = options.useWasm === false ? null : wasmFastPath();
+    this.fast = fast;
     this.blocks = initial.map((init) => {
-      if (this.heap === null) {
+      if (fast === null) {
         return { kind: "js", size: init.length, w: Float32Array.from(init), m: new Float32Array(init.length), v: new Float32Array(init.length) };
       }
-      const bytes = 4 * init.length;
-      const [w, m, v, scratch] = [0, 1, 2, 3].map(() => this.heap!.malloc(bytes));
-      const f32 = this.heap.f32();
-      f32.set(init, w / 4);
-      f32.fill(0, m / 4, m / 4 + init.length);
-      f32.fill(0, v / 4, v / 4 + init.length);
-      return { kind: "heap", size: init.length, w, m, v, scratch };
+      return { kind: "heap", size: init.length, blk: fast.newBlock(init) };
     });
   }
 
   /** Whether the update runs as WebAssembly SIMD on the wasm heap (else a JS loop). */
   get usesWasm(): boolean {
-    return this.heap !== null;
+    return this.fast !== null;
   }
 
-  /** Byte offset of block i's current weights on the wasm heap (null on the JS path); valid until the next `step`. */
-  heapOffset(i: number): number | null {
+  /** Block i on the wasm fast path (its weights are read there in place), or null on the JS path. */
+  wasmBlock(i: number): WasmBlock | null {
     const blk = this.blocks[i];
-    return blk.kind === "heap" ? blk.w : null;
+    return blk.kind === "heap" ? blk.blk : null;
   }
 
   /** Number of updates so far. */
@@ -102,24 +93,11 @@ export class PackedAdam {
         adamJs(blk.w, blk.m, blk.v, gv, 0, blk.size, gradScale, b1, b2, ic1, ic2, this.lr, this.eps);
         continue;
       }
-      const heap = this.heap!;
-      let gOff: number;
-      if (g instanceof Float32Array) {
-        heap.f32().set(g, blk.scratch / 4);
-        gOff = blk.scratch;
-      } else {
-        gOff = heap.offset(g);
-      }
-      const n4 = blk.size >> 2;
       const t0 = this.onKernel ? performance.now() : 0;
-      this.kernel!.adam(blk.w, blk.m, blk.v, gOff, n4, gradScale, b1, 1 - b1, b2, 1 - b2, ic1, ic2, this.lr, this.eps);
+      // The last (size mod 4) weights go through `adamJs` on views of the same memory.
+      this.fast!.adam(blk.blk, g, gradScale, { b1, b2, ic1, ic2, lr: this.lr, eps: this.eps }, (w, m, v, gv, from, to) =>
+        adamJs(w, m, v, gv, from, to, gradScale, b1, b2, ic1, ic2, this.lr, this.eps));
       if (this.onKernel) this.onKernel(performance.now() - t0);
-      if (n4 * 4 < blk.size) {
-        // The last (size mod 4) weights, in JS on views of the same memory.
-        const f32 = heap.f32();
-        const view = (off: number) => f32.subarray(off / 4, off / 4 + blk.size);
-        adamJs(view(blk.w), view(blk.m), view(blk.v), view(gOff), n4 * 4, blk.size, gradScale, b1, b2, ic1, ic2, this.lr, this.eps);
-      }
     }
   }
 
@@ -127,18 +105,14 @@ export class PackedAdam {
   tensor(i: number, shape: number[]): tf.Tensor {
     const blk = this.blocks[i];
     if (blk.kind === "js") return tf.tensor(blk.w, shape, "float32");
-    const heap = this.heap!;
-    const t = heap.empty(shape);
-    const dst = heap.offset(t) / 4;
-    heap.f32().copyWithin(dst, blk.w / 4, blk.w / 4 + blk.size);
-    return t;
+    return this.fast!.blockTensor(blk.blk, shape);
   }
 
   /** A copy of block i's current weights. */
   read(i: number): Float32Array {
     const blk = this.blocks[i];
     if (blk.kind === "js") return blk.w.slice();
-    return this.heap!.f32().slice(blk.w / 4, blk.w / 4 + blk.size);
+    return this.fast!.readBlock(blk.blk);
   }
 
   /** Frees the heap memory (the JS path holds nothing outside the garbage collector). */
@@ -146,7 +120,7 @@ export class PackedAdam {
     if (this.disposed) return;
     this.disposed = true;
     for (const blk of this.blocks) {
-      if (blk.kind === "heap") for (const p of [blk.w, blk.m, blk.v, blk.scratch]) this.heap!.free(p);
+      if (blk.kind === "heap") this.fast!.freeBlock(blk.blk);
     }
   }
 }

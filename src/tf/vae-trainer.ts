@@ -24,7 +24,7 @@
  *    [features × B]: logitsᵀ = W_d2ᵀ·h₂ᵀ, ∂h₂ᵀ = W_d2·∂lᵀ, ∂W_d2ᵀ = ∂lᵀ·h₂.
  *  - The first layer is a sparse product: binary MNIST images have ~104 of 784 pixels set, so
  *    h₁ = relu(x·W₁ + b₁) is, per image, the sum of ~105 rows of [W₁; b₁], and ∂[W₁; b₁] adds
- *    each image's ∂a₁ row into the rows of its set pixels (`sparseRows` in `wasm-kernels.ts`,
+ *    each image's ∂a₁ row into the rows of its set pixels (a SIMD kernel of `wasm-fast-path.ts`,
  *    ~0.5 ms each way instead of two 50–80 MFLOP dense products). Exact: the skipped terms are
  *    products with 0. The encoder is batch-major ([B × features]) to match.
  *    `firstLayer: "dense"` computes the same layer as a dense implementation (PyTorch's
@@ -37,13 +37,13 @@
  *    one more row (0, …, 0, 1) of W_d1ᵀ, whose ReLU output is 1 (no concat kernel), and ∂h₂ᵀ
  *    keeps the matching extra row rather than being sliced.
  *  - The 20-dimensional latent part (reparameterisation, KL and their gradients, 2560 numbers)
- *    is a JS loop over the kernel's output, read in place on the wasm heap: a dozen tiny kernels
+ *    is a JS loop over the kernel's output (read by `dataSync`): a dozen tiny kernels
  *    cost more than the arithmetic.
  *  - The reconstruction term is summed from the logits l and s = sigmoid(l) that the gradient
  *    needs anyway, without a softplus kernel (1.5 ms on wasm): softplus(l) = relu(l) −
  *    log sigmoid(|l|) and sigmoid(|l|) = max(s, 1 − s) ∈ [½, 1], which both s and 1 − s give
  *    accurately where they are the larger; the logs are taken of float64 products of up to 512
- *    such factors (≥ 2⁻⁵¹², far from underflow). On wasm one pass of `wasm-kernels.ts` does it
+ *    such factors (≥ 2⁻⁵¹², far from underflow). On wasm one pass of `wasm-fast-path.ts` does it
  *    and writes s − x; elsewhere a JS loop and a Sub kernel.
  * The VAE's tf.Variables keep their usual layout; `syncWeights` writes the trained weights back.
  */
@@ -51,8 +51,7 @@ import * as tf from "@tensorflow/tfjs";
 import { PackedAdam } from "./adam";
 import type { DigitSet } from "./mnist";
 import type { Vae, VaeConfig, VaeWeightName } from "./vae";
-import { readFloat32, wasmHeap, type WasmHeap } from "./wasm-heap";
-import { BERNOULLI_CHUNK, bernoulliProducts, wasmKernels, type WasmKernels } from "./wasm-kernels";
+import { BERNOULLI_CHUNK, wasmFastPath, type WasmBlock, type WasmFastPath } from "./wasm-fast-path";
 
 /** Milliseconds spent in each phase of the steps taken so far (for profiling). */
 export interface VaeTrainerTiming {
@@ -228,22 +227,16 @@ interface StepResult {
   klSum: number;
 }
 
-/** A transpose of [rows, cols] float32 tensors: the SIMD kernel on the wasm heap, else `tf.transpose`. */
-function makeTranspose(heap: WasmHeap | null, kernels: WasmKernels | null): (t: tf.Tensor2D) => tf.Tensor2D {
-  if (!heap || !kernels) return (t) => tf.transpose(t);
-  return (t) => {
-    const [rows, cols] = t.shape;
-    const out = heap.empty([cols, rows]) as tf.Tensor2D;
-    kernels.transpose(heap.offset(t), heap.offset(out), rows, cols);
-    return out;
-  };
+/** A transpose of [rows, cols] float32 tensors: the SIMD kernel on the wasm fast path, else `tf.transpose`. */
+function makeTranspose(fast: WasmFastPath | null): (t: tf.Tensor2D) => tf.Tensor2D {
+  return fast ? (t) => fast.transpose(t) : (t) => tf.transpose(t);
 }
 
 /**
  * One forward and backward pass (see the module comment). Call it inside `tf.tidy`: every
  * tensor it makes, gradients included, belongs to the caller's scope.
  */
-function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch: StepBatch, heap: WasmHeap | null, kernels: WasmKernels | null, klWeight = 1): StepResult {
+function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch: StepBatch, fast: WasmFastPath | null, klWeight = 1): StepResult {
   const { inputDim: D, latentDim: L } = c;
   const { B, xT, eps } = batch;
   const L2 = 2 * L;
@@ -259,7 +252,7 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
   const za = new Float32Array(B * (L + 1)); // z with a column of ones, [B, L+1]
   let klSum = 0;
   {
-    const ev = readFloat32(e, heap);
+    const ev = e.dataSync() as Float32Array;
     for (let b = 0; b < B; b++) {
       for (let d = 0; d < L; d++) {
         const m = ev[b * L2 + d] + p.be[d];
@@ -286,19 +279,13 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
   // ∂J/∂lᵀ = s − x, and Σ_b log p(x_b|z_b) = Σ x·l − relu(l) + log max(s, 1 − s) in float64.
   let dlT: tf.Tensor;
   let recSum = 0;
-  if (heap && kernels && (D * B) % 4 === 0) {
-    const n4 = (D * B) / 4;
-    const count = bernoulliProducts(n4);
-    const xTt = tf.tensor2d(xT, [D, B]);
-    dlT = heap.empty([D, B]);
-    const prods = heap.malloc(8 * count);
-    recSum = kernels.bernoulli(heap.offset(lT), heap.offset(sT), heap.offset(xTt), heap.offset(dlT), n4, prods);
-    for (const q of new Float64Array(heap.memory.buffer, prods, count)) recSum += Math.log(q);
-    heap.free(prods);
+  const pass = fast ? fast.bernoulli(lT, sT, xT) : null;
+  if (pass) {
+    ({ dlT, recSum } = pass);
   } else {
     dlT = tf.sub(sT, tf.tensor2d(xT, [D, B]));
-    const lv = readFloat32(lT, heap);
-    const sv = readFloat32(sT, heap);
+    const lv = lT.dataSync() as Float32Array;
+    const sv = sT.dataSync() as Float32Array;
     const n = D * B;
     let prod = 1;
     for (let j = 0; j < n; ) {
@@ -317,7 +304,7 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
   // carried along rather than sliced off: it meets only W_d1pad's zero column and the extra
   // row of ∂W_d1ext, which is dropped.
   const H = c.hiddenDim;
-  const transpose = makeTranspose(heap, kernels);
+  const transpose = makeTranspose(fast);
   const gWd2t = tf.matMul(dlT, transpose(h2T)); // [D, H+1] = ∂lᵀ·[h₂, 1]
   const da2T = tf.mul(tf.matMul(transpose(p.wd2t), dlT), tf.step(h2T)); // [H+1, B]
   const gWd1t = tf.slice(tf.matMul(da2T, tf.tensor2d(za, [B, L + 1])), [0, 0], [H, L + 1]); // [H, L+1]
@@ -327,7 +314,7 @@ function forwardBackward(c: VaeConfig, p: StepWeights, first: FirstLayer, batch:
   const dE = new Float32Array(B * L2); // [B, 2L]
   const gBe = new Float32Array(L2);
   {
-    const dzv = readFloat32(dzT, heap);
+    const dzv = dzT.dataSync() as Float32Array;
     for (let b = 0; b < B; b++) {
       for (let d = 0; d < L; d++) {
         const i = b * L + d;
@@ -478,43 +465,12 @@ function firstLayerJs(c: VaeConfig, w1: () => Float32Array): FirstLayer {
   };
 }
 
-/**
- * The first layer with `sparseRows` on the wasm heap. `w1Offset()` gives the byte offset of
- * [W₁; b₁]; `scratch(bytes)` a heap buffer of at least that size for the index arrays (valid
- * for the step).
- */
-function firstLayerWasm(c: VaeConfig, heap: WasmHeap, kernels: WasmKernels, w1Offset: () => number, scratch: (bytes: number) => number): FirstLayer {
+/** The first layer with the fast path's sparse-rows kernel; `w1()` is the [W₁; b₁] block ([D+1, H], H a multiple of 4). */
+function firstLayerWasm(c: VaeConfig, fast: WasmFastPath, w1: () => WasmBlock): FirstLayer {
   const { inputDim: D, hiddenDim: H } = c;
-  /** Copies int32/float32 arrays into the scratch buffer; returns their byte offsets. */
-  const put = (arrays: (Int32Array | Float32Array)[]): number[] => {
-    const total = arrays.reduce((s, a) => s + 4 * a.length, 0);
-    let at = scratch(total);
-    const buf = heap.memory.buffer;
-    return arrays.map((a) => {
-      const off = at;
-      if (a instanceof Int32Array) new Int32Array(buf, off, a.length).set(a);
-      else new Float32Array(buf, off, a.length).set(a);
-      at += 4 * a.length;
-      return off;
-    });
-  };
   return {
-    forward(batch) {
-      const h1 = heap.empty([batch.B, H]) as tf.Tensor2D;
-      const bi = sparseBatch(batch).byImage;
-      const [rows, start, idx, val] = put([Int32Array.from({ length: batch.B }, (_, b) => b), bi.start, bi.idx, bi.val]);
-      kernels.sparseRows(heap.offset(h1), rows, start, idx, val, w1Offset(), batch.B, H / 4, 1);
-      return h1;
-    },
-    backward(batch, da1) {
-      const g = heap.empty([D + 1, H]);
-      const off = heap.offset(g);
-      heap.f32().fill(0, off / 4, off / 4 + (D + 1) * H); // rows of pixels not in the batch
-      const bp = sparseBatch(batch).byPixel;
-      const [rows, start, idx, val] = put([bp.pixels, bp.start, bp.idx, bp.val]);
-      kernels.sparseRows(off, rows, start, idx, val, heap.offset(da1), bp.pixels.length, H / 4, 0);
-      return g;
-    },
+    forward: (batch) => fast.sparseFirstLayer(w1(), H, sparseBatch(batch).byImage),
+    backward: (batch, da1) => fast.sparseFirstLayerGradient(da1, D + 1, sparseBatch(batch).byPixel),
   };
 }
 
@@ -538,23 +494,6 @@ function firstLayerDense(c: VaeConfig, w1T: () => tf.Tensor2D, transpose: (t: tf
     backward(batch, da1) {
       return tf.matMul(xExtT(batch), da1); // [D+1, H]
     },
-  };
-}
-
-/** `k` with every call timed into `ms[name]` (null stays null). */
-function timedKernels(k: WasmKernels | null, ms: Record<string, number>): WasmKernels | null {
-  if (k === null) return null;
-  const time = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A): R => {
-    const t = performance.now();
-    const r = f(...a);
-    ms[name] = (ms[name] ?? 0) + performance.now() - t;
-    return r;
-  };
-  return {
-    adam: k.adam,
-    bernoulli: time("bernoulli", k.bernoulli),
-    sparseRows: (...a: Parameters<WasmKernels["sparseRows"]>) => time(a[8] ? "sparseRows (first layer)" : "sparseRows (first layer gradient)", k.sparseRows)(...a),
-    transpose: time("transpose", k.transpose),
   };
 }
 
@@ -612,13 +551,12 @@ export function vaeAnalyticGradients(
   let rec = NaN, kl = NaN;
   tf.tidy(() => {
     const p = stepWeights(c, blocks[1], blocks[2], blocks[3], tf.tensor2d(blocks[4], [D, H + 1]));
-    const heap = wasmHeap();
-    const kernels = heap ? wasmKernels(heap.memory) : null;
-    const transpose = makeTranspose(heap, kernels);
+    const fast = wasmFastPath();
+    const transpose = makeTranspose(fast);
     const first = mode === "dense"
       ? firstLayerDense(c, () => transpose(tf.tensor2d(blocks[0], [D + 1, H])), transpose)
       : firstLayerJs(c, () => blocks[0]);
-    const r = forwardBackward(c, p, first, batch, heap, kernels, klWeight);
+    const r = forwardBackward(c, p, first, batch, fast, klWeight);
     packed = r.grads.map((g) => {
       const a = Float32Array.from(g instanceof Float32Array ? g : (g.dataSync() as Float32Array));
       for (let j = 0; j < a.length; j++) a[j] /= B;
@@ -652,33 +590,19 @@ export function createAnalyticVaeTrainer(
   adam.onKernel = (ms) => {
     if (timing.ownKernelsMs) timing.ownKernelsMs.adam = (timing.ownKernelsMs.adam ?? 0) + ms;
   };
-  const heap = adam.usesWasm ? wasmHeap() : null;
   const timing: VaeTrainerTiming = { steps: 0, gradientMs: 0, updateMs: 0, readMs: 0 };
-  const kernels = heap ? timedKernels(wasmKernels(heap.memory), (timing.ownKernelsMs = {})) : null;
-  // A heap buffer for the batch's index arrays, grown when a batch needs more.
-  let scratchPtr = 0, scratchBytes = 0;
-  const scratch = (bytes: number): number => {
-    if (bytes > scratchBytes) {
-      if (scratchPtr) heap!.free(scratchPtr);
-      scratchBytes = Math.max(bytes, 2 * scratchBytes);
-      scratchPtr = heap!.malloc(scratchBytes);
-    }
-    return scratchPtr;
-  };
+  // The fast path exactly when Adam's blocks are on it (`useWasm: false` keeps both in JS).
+  const fast = adam.usesWasm ? wasmFastPath({ timing: (timing.ownKernelsMs = {}) }) : null;
   let first: FirstLayer;
   if (mode === "dense") {
     // W₁extᵀ straight from the weight block: the SIMD transpose reads Adam's heap copy in place.
-    const w1T = heap && kernels
-      ? () => {
-          const t = heap.empty([H, D + 1]) as tf.Tensor2D;
-          kernels.transpose(adam.heapOffset(0)!, heap.offset(t), D + 1, H);
-          return t;
-        }
+    const w1T = fast
+      ? () => fast.transposeBlock(adam.wasmBlock(0)!, D + 1, H)
       : () => tf.transpose(tf.tensor2d(adam.read(0), [D + 1, H]));
-    first = firstLayerDense(c, w1T, makeTranspose(heap, kernels));
+    first = firstLayerDense(c, w1T, makeTranspose(fast));
   } else {
-    first = heap && kernels && H % 4 === 0
-      ? firstLayerWasm(c, heap, kernels, () => adam.heapOffset(0)!, scratch)
+    first = fast && H % 4 === 0
+      ? firstLayerWasm(c, fast, () => adam.wasmBlock(0)!)
       : firstLayerJs(c, () => adam.read(0));
   }
   const sp = sparseImages(train, D);
@@ -692,12 +616,13 @@ export function createAnalyticVaeTrainer(
       const t0 = performance.now();
       const B = rows.length;
       const batch = assembleBatch(sp, rows, D, drawEps(B, L, epsSeed), mode === "sparse");
-      const readHeap = wasmHeap();
+      // With `useWasm: false` on wasm the loss pass and the transposes still take the fast path.
+      const stepFast = fast ?? wasmFastPath();
       let t1 = t0;
       let recSum = NaN, klSum = NaN;
       tf.tidy(() => {
         const p = stepWeights(c, adam.read(1), adam.read(2), adam.read(3), adam.tensor(4, [D, H + 1]) as tf.Tensor2D);
-        const r = forwardBackward(c, p, first, batch, readHeap, readHeap ? kernels ?? wasmKernels(readHeap.memory) : null, klWeight);
+        const r = forwardBackward(c, p, first, batch, stepFast, klWeight);
         t1 = performance.now();
         adam.step(r.grads, 1 / B);
         recSum = r.recSum;
@@ -723,7 +648,7 @@ export function createAnalyticVaeTrainer(
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      if (heap && scratchPtr) heap.free(scratchPtr);
+      fast?.dispose();
       adam.dispose();
     },
   };

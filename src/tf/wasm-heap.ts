@@ -1,12 +1,12 @@
 /**
- * Direct access to the tensors of TensorFlow.js's `wasm` backend, for code that reads a kernel's
- * output in JS or writes a tensor without an intermediate copy.
+ * Direct access to the tensors of TensorFlow.js's `wasm` backend, for the SIMD kernels of
+ * `wasm-kernels.ts`, which read and write tensors where they lie. Used only by
+ * `wasm-fast-path.ts` (the one door to the wasm-specific code; bench/WASM-DECISION.md).
  *
  * On the wasm backend every float32 tensor is a block of the backend's WebAssembly memory
- * (`backend.dataIdMap.get(dataId).memoryOffset`, in bytes). `dataSync()` copies that block into
- * a new array (0.7 ms for 314k floats on this project's machines); `view` here is a
- * `Float32Array` over the block itself. A view is valid only until the next allocation on the
- * heap (any tfjs op may grow the memory, which detaches the old buffer), so read it at once.
+ * (`backend.dataIdMap.get(dataId).memoryOffset`, in bytes). A `Float32Array` over that memory
+ * is valid only until the next allocation on the heap (any tfjs op may grow the memory, which
+ * detaches the old buffer), so use it at once.
  *
  * This relies on internals of @tensorflow/tfjs-backend-wasm 4.x (`_malloc`, `_free`, the memory
  * as `asm.memory` or, in the threaded build, `wasmMemory`, `dataIdMap`, `makeOutput`); `wasmHeap()` checks for each of them and
@@ -14,8 +14,7 @@
  *
  * @example
  * const heap = wasmHeap();                       // null unless the wasm backend is active
- * const y = tf.sigmoid(x);
- * const v = heap ? heap.view(y) : y.dataSync();  // no copy on wasm
+ * const out = heap ? heap.empty([4]) : null;     // a tensor to fill at heap.offset(out)
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -45,8 +44,6 @@ export interface WasmHeap {
   free(ptr: number): void;
   /** Byte offset of a float32 tensor's data. */
   offset(t: tf.Tensor): number;
-  /** A float32 view of the tensor's data (valid until the next allocation). */
-  view(t: tf.Tensor): Float32Array;
   /** A new float32 tensor whose contents are not initialised (fill it through `offset`). */
   empty(shape: number[]): tf.Tensor;
 }
@@ -83,12 +80,6 @@ export function wasmHeap(): WasmHeap | null {
     malloc: (bytes) => mod._malloc(bytes) >>> 0,
     free: (ptr) => mod._free(ptr),
     offset,
-    view: (t) => new Float32Array(memory.buffer, offset(t), t.size),
     empty: (shape) => tf.engine().makeTensorFromTensorInfo(be.makeOutput(shape, "float32")),
   };
-}
-
-/** The values of a float32 tensor: a view of the heap on wasm (valid until the next allocation), else `dataSync()`. */
-export function readFloat32(t: tf.Tensor, heap: WasmHeap | null = wasmHeap()): Float32Array {
-  return heap ? heap.view(t) : (t.dataSync() as Float32Array);
 }
