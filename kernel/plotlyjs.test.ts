@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { pathToFileURL } from "node:url";
+import type { Page } from "playwright-core";
 import { closeBrowser, getBrowser } from "./browser";
 import { findChromium } from "./chromium";
 import { PLOTLY_JS_MARKER, PLOTLY_READY_EVENT, plotlyJsHtml } from "./plotlyjs";
@@ -30,6 +31,14 @@ function page(name: string, head: string, body: string): string {
   return pathToFileURL(file).href;
 }
 
+/** A page opened at `url` once it has loaded and plotly.js has run. */
+async function loadedPage(url: string): Promise<Page> {
+  const p = await (await getBrowser()).newPage();
+  await p.goto(url, { waitUntil: "load" });
+  await p.waitForFunction(() => typeof (window as unknown as { Plotly?: unknown }).Plotly === "object", undefined, { timeout: 30_000 });
+  return p;
+}
+
 /** Records, at DOMContentLoaded, whether plotly.js had run and whether the text after it was parsed. */
 const PROBE =
   `<script>window.__seen=[];document.addEventListener("DOMContentLoaded",function(){` +
@@ -38,11 +47,8 @@ const PROBE =
 
 test("plotly.js does not stop the parser: the page after it is read before the library runs, which happens after load", { skip: NO_BROWSER }, async () => {
   const url = page("static.html", PROBE, `<p>before</p>${plotlyJsHtml()}<p>between</p>${plotlyJsHtml()}<p id="end">the last cell</p>`);
-  const browser = await getBrowser();
-  const p = await browser.newPage();
+  const p = await loadedPage(url);
   try {
-    await p.goto(url, { waitUntil: "load" });
-    await p.waitForFunction(() => typeof (window as unknown as { Plotly?: unknown }).Plotly === "object", undefined, { timeout: 30_000 });
     const r = await p.evaluate(() => {
       const w = window as unknown as { __atDomReady: { plotly: string; end: boolean }; __seen: string[]; Plotly: { version: string } };
       return { atDomReady: w.__atDomReady, seen: w.__seen, version: w.Plotly.version, blocks: document.querySelectorAll("script[type='text/plain']").length };
@@ -60,11 +66,8 @@ test("plotly.js does not stop the parser: the page after it is read before the l
 test("plotly.js beside require.js: it runs with define.amd hidden (so window.Plotly is set) and restores it", { skip: NO_BROWSER }, async () => {
   const amd = `<script>window.__defined=0;window.define=function(){window.__defined++;};window.define.amd={jQuery:true};</script>`;
   const url = page("amd.html", amd, `${plotlyJsHtml()}<p id="end">end</p>`);
-  const browser = await getBrowser();
-  const p = await browser.newPage();
+  const p = await loadedPage(url);
   try {
-    await p.goto(url, { waitUntil: "load" });
-    await p.waitForFunction(() => typeof (window as unknown as { Plotly?: unknown }).Plotly === "object", undefined, { timeout: 30_000 });
     const r = await p.evaluate(() => {
       const w = window as unknown as { __defined: number; define: { amd?: { jQuery?: boolean } } };
       return { defined: w.__defined, amdBack: w.define.amd?.jQuery === true };
