@@ -50,8 +50,20 @@ try:
             states.append(m["content"]["execution_state"])
     out["kernelInfoStatuses"] = states
     t = time.monotonic()
-    mid = kc.execute("await new Promise((r) => setTimeout(r, 30000));")
-    time.sleep(1.0)
+    # Interrupt once the cell is inside its await (it printed), not after a fixed delay: on a busy
+    # machine compiling the cell can take longer than any delay, and an interrupt that lands before
+    # the cell runs has nothing to stop.
+    mid = kc.execute('console.log("waiting");\nawait new Promise((r) => setTimeout(r, 30000));')
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            m = kc.get_iopub_msg(timeout=0.5)
+        except Empty:
+            continue
+        if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == mid and "waiting" in m["content"]["text"]:
+            break
+    time.sleep(0.2)
+    t = time.monotonic()
     km.interrupt_kernel()
     r = reply(kc, mid)
     out["interruptedStatus"] = r["content"]["status"]
