@@ -28,7 +28,7 @@ import * as tf from "@tensorflow/tfjs";
 import { PackedAdam } from "./adam";
 import { MNIST_PIXELS, type DigitSet } from "./mnist";
 import { createRng } from "../random";
-import { bernoulliLogLik, vaeDecodeLogits, vaeEncode, type Vae } from "./vae";
+import { bernoulliLogLik, klDiagNormalStdNormal, vaeDecodeLogits, vaeEncode, type Vae } from "./vae";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -75,9 +75,9 @@ function positiveInt(v: number, name: string, where: string): number {
   return v;
 }
 
-/** Σ_b KL(q_b ‖ N(0, I)) as a tensor, from μ and log σ [n, dim]. */
+/** Σ_b KL(q_b ‖ N(0, I)) as a tensor, from μ and log σ [n, dim] (the VAE's own KL, with log σ² = 2 log σ). */
 function klSum(mu: tf.Tensor, logSd: tf.Tensor): tf.Scalar {
-  return tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(2, logSd))), tf.add(tf.mul(2, logSd), 1)))) as tf.Scalar;
+  return tf.sum(klDiagNormalStdNormal(mu, tf.mul(2, logSd)));
 }
 
 /** Per-point KL(q_b ‖ N(0, I)) in float64 (closed form). */
