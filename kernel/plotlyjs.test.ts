@@ -2,7 +2,7 @@
  * How plotly.js travels (./plotlyjs.ts), in the real headless Chromium: on a static page it does not
  * hold up the parser (a printer that prints early still gets the whole page), it runs after `load`, once
  * however many copies the page carries, beside require.js; on a page that has loaded already (an
- * output added by a front end) it runs at once.
+ * output added by a front end) it runs at once; a page that loads in print media (webpdf) does not run it.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -102,5 +102,22 @@ test("plotly.js in an output added to a loaded page (as JupyterLab and Notebook 
     assert.deepEqual(r, { plotly: "object", carried: 1 }, "run synchronously when the output is added");
   } finally {
     await p.close();
+  }
+});
+
+test("a static page opened in print media (as webpdf opens it) does not run plotly.js; in screen media it does", { skip: NO_BROWSER }, async () => {
+  const url = page("print.html", PROBE, `${plotlyJsHtml()}<p id="end">end</p>`);
+  const browser = await getBrowser();
+  for (const media of ["print", "screen"] as const) {
+    const p = await browser.newPage();
+    try {
+      await p.emulateMedia({ media });
+      await p.goto(url, { waitUntil: "load" });
+      await p.waitForTimeout(500); // the loader runs plotly.js in a task after load
+      const plotly = await p.evaluate(() => typeof (window as unknown as { Plotly?: unknown }).Plotly);
+      assert.equal(plotly, media === "print" ? "undefined" : "object", `${media} media`);
+    } finally {
+      await p.close();
+    }
   }
 });

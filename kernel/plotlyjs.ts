@@ -13,7 +13,9 @@
  * event; where the page has loaded already (JupyterLab, Notebook, any output added later) it runs it
  * at once. Running it hides require.js's `define.amd` (an AMD-aware bundle would otherwise register
  * itself as an anonymous module and leave `window.Plotly` undefined), then announces it with the DOM
- * event {@link PLOTLY_READY_EVENT} for figures waiting for it.
+ * event {@link PLOTLY_READY_EVENT} for figures waiting for it. A static page that loads in print media
+ * (webpdf emulates it before it opens the page) does not run it at all: printed figures are their PNGs, and
+ * compiling 4.8 MB of script is the page's longest task, which would only delay MathJax and the print.
  */
 import * as fs from "node:fs";
 
@@ -53,7 +55,8 @@ export const PLOTLY_LOADER =
   "try{var s=document.createElement(\"script\");s.text=text;(document.head||document.documentElement).appendChild(s);}" +
   "finally{if(amd)d.amd=amd;}}" +
   "if(window.Plotly)window.dispatchEvent(new Event(\"" + PLOTLY_READY_EVENT + "\"));}" +
-  "if(document.readyState===\"complete\")run();else window.addEventListener(\"load\",function(){setTimeout(run,0);});})();";
+  "if(document.readyState===\"complete\")run();else window.addEventListener(\"load\",function(){" +
+  "if(window.matchMedia&&window.matchMedia(\"print\").matches)return;setTimeout(run,0);});})();";
 
 /** The HTML that carries plotly.js: the library as a data block, then {@link PLOTLY_LOADER}. */
 export function plotlyJsHtml(): string {

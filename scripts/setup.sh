@@ -5,6 +5,8 @@
 #                                         TensorFlow, the build, the kernel
 #   bash scripts/setup.sh --no-native-tf  skip the native TensorFlow build: TensorFlow.js runs on WebAssembly
 #                                         (also ELBO_LAB_NATIVE_TF=0)
+#   bash scripts/setup.sh --latex         also nbconvert's LaTeX route (`--to pdf`): XeLaTeX, pandoc and the DejaVu
+#                                         fonts (Debian, about 570 MB and 6 minutes; also ELBO_LAB_LATEX=1)
 #
 # What it makes:
 #   - the project's Python environment: .venv (or the active conda env made from environment.yml) with the pinned
@@ -17,11 +19,13 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 native_tf=${ELBO_LAB_NATIVE_TF:-1}
+latex=${ELBO_LAB_LATEX:-0}
 for a in "$@"; do
   case "$a" in
     --no-native-tf) native_tf=0 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-    *) echo "setup: unknown option '$a' (known: --no-native-tf)" >&2; exit 2 ;;
+    --latex) latex=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "setup: unknown option '$a' (known: --no-native-tf, --latex)" >&2; exit 2 ;;
   esac
 done
 
@@ -61,6 +65,12 @@ if [ "$native_tf" = 1 ]; then
   command -v g++ >/dev/null || apt_pkgs+=(g++)
 fi
 [ -x "$PY" ] || py_ok "$base_py" || apt_pkgs+=(python3-venv)
+if [ "$latex" = 1 ]; then
+  command -v xelatex >/dev/null || apt_pkgs+=(texlive-xetex texlive-fonts-recommended texlive-plain-generic)
+  command -v pandoc >/dev/null || apt_pkgs+=(pandoc)
+  # The project's LaTeX template (runner/export/nbconvert-templates/elbo-lab-latex) sets these fonts.
+  fc-list 2>/dev/null | grep -q DejaVuMathTeXGyre || apt_pkgs+=(fonts-dejavu-core fonts-dejavu-extra)
+fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ -r /etc/debian_version ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     say "installing Debian packages: ${apt_pkgs[*]}"
@@ -90,22 +100,32 @@ if [ "$(cat "$req_stamp" 2>/dev/null)" != "$req_sum" ]; then
 fi
 
 # webpdf, as users run it (`jupyter nbconvert --to webpdf`), from this environment:
-#  - nbconvert's default page_render_timeout (100 ms) let Chromium print before it had read a page that carries
-#    plotly.js (4.8 MB) in one output: about 7 runs in 10 stopped there. The env's own nbconvert config raises it.
+#  - webpdf prints page_render_timeout (100 ms) after Playwright's "networkidle", which waits neither for the
+#    page's load nor for MathJax: on a busy machine PDFs stopped mid-page or kept raw TeX. webpdf uses the
+#    project's template elbo-lab-webpdf (nbconvert's webpdf plus runner/export/nbconvert-templates/
+#    elbo-lab-webpdf/print-hold.js, which keeps the network busy until MathJax has typeset the loaded page).
 #  - nbconvert's templates load MathJax 2.7 from a CDN, so offline the equations stayed raw TeX: webpdf takes the
 #    same MathJax from node_modules/mathjax (an npm dependency; the page is a local file, so a file URL loads).
 #  - nbconvert ignores jupyter.source_hidden, so figure-only cells carry the hide-input tag, which the config removes.
 #  - Playwright starts only a browser of its own build; where Chromium is installed (Debian's), the env points
 #    Playwright at a browsers folder whose entries are that Chromium, so nothing is downloaded.
-"$PY" - "$ENV_DIR" "$(find_chromium || true)" "$ROOT/node_modules/mathjax/MathJax.js" <<'PY'
+"$PY" - "$ENV_DIR" "$(find_chromium || true)" "$ROOT/node_modules/mathjax/MathJax.js" "$ROOT/runner/export/nbconvert-templates" <<'PY'
 import json, os, re, subprocess, sys, sysconfig
-env, chromium, mathjax = sys.argv[1], sys.argv[2], sys.argv[3]
+env, chromium, mathjax, templates = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 conf_dir = os.path.join(env, "etc", "jupyter")
 os.makedirs(conf_dir, exist_ok=True)
 conf_file = os.path.join(conf_dir, "jupyter_nbconvert_config.json")
 conf = json.load(open(conf_file)) if os.path.exists(conf_file) else {}
-conf.setdefault("WebPDFExporter", {})["page_render_timeout"] = 5000
-conf["WebPDFExporter"]["mathjax_url"] = "file://" + mathjax + "?config=TeX-AMS_CHTML-full,Safe"
+webpdf = conf.setdefault("WebPDFExporter", {})
+# After the hold's release, 5 s more (nbconvert's default is 100 ms) for what a stalled machine still owes.
+webpdf["page_render_timeout"] = 5000
+webpdf["mathjax_url"] = "file://" + mathjax + "?config=TeX-AMS_CHTML-full,Safe"
+webpdf["extra_template_basedirs"] = [templates]
+webpdf["template_name"] = "elbo-lab-webpdf"
+# `--to pdf` (LaTeX) and `--to latex`: nbconvert's template with fonts that have ✔ ≥ ∫ ‖ (Latin Modern lacks them).
+latex = conf.setdefault("LatexExporter", {})
+latex["extra_template_basedirs"] = [templates]
+latex["template_name"] = "elbo-lab-latex"
 # Figure-only cells are tagged hide-input (JupyterLab shows them collapsed); exports leave their code out.
 tags = conf.setdefault("TagRemovePreprocessor", {}).setdefault("remove_input_tags", [])
 tags += [t for t in ("hide-input", "remove-input") if t not in tags]
