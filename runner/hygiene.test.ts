@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { clean, problems } from "./hygiene";
+import { clean, looseInlineMath, problems } from "./hygiene";
 
 const dirty = {
   cells: [
@@ -13,6 +13,13 @@ const dirty = {
 };
 
 describe("notebook hygiene", () => {
+  test("inline math with a space inside its $ is found (pandoc would print it raw); tight, display and code math are not", () => {
+    assert.deepEqual(looseInlineMath("a $x + $ b"), ["$x + $"]);
+    assert.deepEqual(looseInlineMath("a $ x$ b"), ["$ x$"]);
+    assert.deepEqual(looseInlineMath("a $x + y$ and $$ a + b $$, `$ not math $`, costs \\$5 and $z$"), []);
+    const nb = { ...dirty, metadata: { kernelspec: { name: "tslab" } }, cells: [{ cell_type: "markdown", id: "m", metadata: {}, source: ["the gap $\\log 2 + $ the overlap"] }] };
+    assert.ok(problems(nb).some((p) => p.includes("inline math")), problems(nb).join("; "));
+  });
   test("every cell needs a valid, unique id (nbformat 4.5); clean() gives one, the same on every run", () => {
     const nb = {
       ...dirty,

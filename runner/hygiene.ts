@@ -59,6 +59,22 @@ function badIds(nb: Notebook): number[] {
   return bad;
 }
 
+/**
+ * Inline `$…$` math in a markdown source whose opening `$` is followed, or closing `$` preceded, by a space.
+ * MathJax typesets it, but pandoc (nbconvert's LaTeX route) reads such a `$` as a dollar sign, escapes it, and
+ * XeLaTeX then stops with "Missing $ inserted" (seen in notebook 09: `… - \log 2 + $ the tiny overlap`).
+ * Display math (`$$…$$`), code spans and `\$` are left alone.
+ */
+export function looseInlineMath(markdown: string): string[] {
+  const text = markdown.replace(/\$\$[\s\S]*?\$\$/g, "").replace(/`[^`]*`/g, "");
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?<![\\$])\$([^$]+?)\$(?!\$)/g)) {
+    const inner = m[1];
+    if (/^\s|\s$/.test(inner)) out.push(m[0].length > 60 ? `${m[0].slice(0, 57)}…` : m[0]);
+  }
+  return out;
+}
+
 /** What is dirty about a notebook, one line each; empty when clean. */
 export function problems(nb: Notebook): string[] {
   const out: string[] = [];
@@ -71,6 +87,10 @@ export function problems(nb: Notebook): string[] {
       if (c.execution_count !== null && c.execution_count !== undefined) out.push(`cell ${i} has execution_count ${c.execution_count}`);
     }
     for (const k of VOLATILE_CELL_KEYS) if (c.metadata && k in c.metadata && isVolatile(k, c.metadata[k])) out.push(`cell ${i} metadata "${k}" is volatile`);
+    if (c.cell_type === "markdown") {
+      const src = Array.isArray(c.source) ? c.source.join("") : String(c.source ?? "");
+      for (const m of looseInlineMath(src)) out.push(`cell ${i}: inline math with a space inside its $ (pandoc and LaTeX print it raw): ${m}`);
+    }
   });
   for (const i of badIds(nb)) {
     const id = nb.cells[i].id;
