@@ -44,6 +44,11 @@ interface Notebook {
   [k: string]: unknown;
 }
 
+/** A cell's text (nbformat stores it as a string or a list of lines); hygiene reads any JSON, so it may lack one. */
+function sourceText(c: Cell): string {
+  return Array.isArray(c.source) ? c.source.join("") : String(c.source ?? "");
+}
+
 /** nbformat 4.5's rule for a cell id. */
 const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
@@ -88,8 +93,7 @@ export function problems(nb: Notebook): string[] {
     }
     for (const k of VOLATILE_CELL_KEYS) if (c.metadata && k in c.metadata && isVolatile(k, c.metadata[k])) out.push(`cell ${i} metadata "${k}" is volatile`);
     if (c.cell_type === "markdown") {
-      const src = Array.isArray(c.source) ? c.source.join("") : String(c.source ?? "");
-      for (const m of looseInlineMath(src)) out.push(`cell ${i}: inline math with a space inside its $ (pandoc and LaTeX print it raw): ${m}`);
+      for (const m of looseInlineMath(sourceText(c))) out.push(`cell ${i}: inline math with a space inside its $ (pandoc and LaTeX print it raw): ${m}`);
     }
   });
   for (const i of badIds(nb)) {
@@ -107,7 +111,7 @@ export function clean(nb: Notebook): Notebook {
   const bad = new Set(badIds(nb));
   const taken = new Set(nb.cells.filter((_, i) => !bad.has(i)).map((c) => c.id as string));
   const newId = (c: Cell, i: number): string => {
-    const text = Array.isArray(c.source) ? c.source.join("") : String(c.source ?? "");
+    const text = sourceText(c);
     for (let salt = 0; ; salt++) {
       const id = createHash("sha1").update(`${i}\u0000${salt}\u0000${text}`).digest("hex").slice(0, 8);
       if (!taken.has(id)) {
@@ -166,17 +170,20 @@ export function main(argv: string[]): number {
     const p = problems(nb);
     if (p.length === 0) continue;
     // What cleaning cannot mend (the text itself, e.g. loose inline math) needs an edit by hand.
-    const byHand = problems(clean(nb));
+    const cleaned = clean(nb);
+    const byHand = problems(cleaned);
+    const cleanable = p.filter((l) => !byHand.includes(l));
     if (byHand.length > 0) {
       byHandCount++;
       console.error(`✘ ${rel} needs an edit by hand:\n${byHand.map((l) => `    ${l}`).join("\n")}`);
     }
-    if (fix && byHand.length < p.length) {
-      fs.writeFileSync(file, serialise(clean(nb)));
-      console.log(`cleaned ${rel} (${p.length - byHand.length} problem(s))`);
-    } else if (byHand.length < p.length) {
+    if (cleanable.length === 0) continue;
+    if (fix) {
+      fs.writeFileSync(file, serialise(cleaned));
+      console.log(`cleaned ${rel} (${cleanable.length} problem(s))`);
+    } else {
       dirty++;
-      console.error(`✘ ${rel} is not clean:\n${p.slice(0, 10).map((l) => `    ${l}`).join("\n")}${p.length > 10 ? `\n    … ${p.length - 10} more` : ""}`);
+      console.error(`✘ ${rel} is not clean:\n${cleanable.slice(0, 10).map((l) => `    ${l}`).join("\n")}${cleanable.length > 10 ? `\n    … ${cleanable.length - 10} more` : ""}`);
     }
   }
   if (dirty > 0) console.error(`${dirty} source notebook(s) need cleaning: run \`npm run clean-notebooks\` (strips outputs, execution counts and volatile metadata).`);
