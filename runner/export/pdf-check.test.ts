@@ -71,6 +71,23 @@ test("a complete, typeset PDF with its figure passes", { skip }, async () => {
   assert.deepEqual(pdfProblems(checkPdf(await print("complete", complete), e), e, { rasterFigures: true }), []);
 });
 
+test("a hyphenated word broken at a line's end (pdftotext drops its hyphen) still counts as found", { skip }, async () => {
+  const hyphenated = {
+    cells: [
+      { cell_type: "markdown", source: "# One · the evidence" },
+      { cell_type: "markdown", source: "## How far below? The importance-weighted bound\n\nThe score-function gradient, last." },
+    ],
+  };
+  const e = expectations(hyphenated);
+  // Columns narrow enough that each hyphenated word breaks at its hyphen.
+  const body = '<h1>One · the evidence</h1><h2 style="width:11ch">How far below? The importance-weighted bound</h2><p style="width:9ch">The score-function gradient, last.</p>';
+  const f = checkPdf(await print("hyphenated", body), e);
+  // The case under test: pdftotext gives the broken words without their hyphens.
+  assert.match(f.text, /importanceweighted/, "the heading broke at its hyphen");
+  assert.match(f.text, /scorefunction/, "the last line broke at its hyphen");
+  assert.deepEqual(pdfProblems(f, e, { rasterFigures: false }).filter((p) => p.startsWith("incomplete")), []);
+});
+
 test("a print that stopped early, raw TeX, a missing figure and a removed input shown all fail", { skip }, async () => {
   const e = expectations(nb);
   const truncated = checkPdf(await print("truncated", complete.slice(0, complete.indexOf("<h2>"))), e);

@@ -181,8 +181,12 @@ export function pdfPages(pdf: string): number {
   return Number(/Pages:\s+(\d+)/.exec(run("pdfinfo", [pdf]))?.[1] ?? NaN);
 }
 
-/** Without any whitespace: PDF text breaks lines and pads code spans where the source has none. */
-const squeeze = (s: string) => s.replace(/\s+/g, "");
+/**
+ * Without whitespace or hyphens: PDF text breaks lines and pads code spans where the source has none,
+ * and pdftotext joins a word broken at a hyphen at a line's end without its hyphen
+ * ("importance-⏎weighted" → "importanceweighted").
+ */
+const squeeze = (s: string) => s.replace(/[\s-]+/g, "");
 
 /** Compares a PDF with what its notebook expects (see the file comment). */
 export function checkPdf(pdf: string, exp: Expectations): PdfFindings {
