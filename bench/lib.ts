@@ -105,8 +105,8 @@ function haveGnuTime(): boolean {
  * Runs `cmd args` to completion (under `/usr/bin/time -v` when available, to read the peak RSS
  * of the largest process it waited for, grandchildren included) and parses its last JSON line.
  */
-export function runChild(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<ChildResult> {
-  const useTime = haveGnuTime();
+export function runChild(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; rss?: boolean } = {}): Promise<ChildResult> {
+  const useTime = options.rss !== false && haveGnuTime();
   const argv = useTime ? ["-v", cmd, ...args] : args;
   const exe = useTime ? GNU_TIME : cmd;
   const t0 = process.hrtime.bigint();

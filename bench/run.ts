@@ -14,8 +14,8 @@
  * Options:
  *   --tiny               seconds in total: small sizes, one round (also env ELBO_LAB_BENCH_TINY=1)
  *   --out DIR            where results.json and RESULTS.md go (default bench/)
- *   --rounds N           rounds per section (default 5; suite 2; tiny 1)
- *   --only a,b           sections among mc, vae, matmul, suite
+ *   --rounds N           rounds per section (default 5; kernel 3; suite 2; tiny 1)
+ *   --only a,b           sections among mc, vae, matmul, kernel, suite
  *   --vae-images N       VAE section: train on the first N of the 8000 training images (default all)
  *   --vae-epochs N       VAE section: epochs per child (default 3; the figure is their median)
  *
@@ -28,12 +28,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { writeKernelSpec } from "../kernel/jupyter";
+import { findJupyterPython, writeKernelSpec } from "../kernel/jupyter";
 import { buildName } from "../runner/run";
 import { availableBackends } from "../src/tf/backend";
 import { BENCH_TORCH, PYTHON, benchRoot, benchTorchPython, jsVersions, loadSnapshot, machineInfo, runChild, spread, median, type ChildResult, type Spread } from "./lib";
 
-const SECTIONS = ["mc", "vae", "matmul", "suite"] as const;
+const SECTIONS = ["mc", "vae", "matmul", "kernel", "suite"] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -457,15 +457,68 @@ class Bench {
     this.results.notes.push(`matmul: the default backend (${backends.ours}) reaches ${(rc.median * 100).toFixed(0)} % of the measured ceiling; the wasm fallback on one thread ${(rw.median * 100).toFixed(0)} %.`);
   }
 
-  // ───────────────────────────── 4. the notebook suite ─────────────────────────────
+  // ───────────────────────────── 4. kernel start ─────────────────────────────
+  /**
+   * From start to ready, and to the first small cell's reply, with nothing else running: ELBO Lab's
+   * kernel (kernel/launch.ts) and tslab's own launcher (`tslab kernel`) on the same tslab. Each child
+   * starts its kernel `starts` times after a warm-up start.
+   */
+  async kernel(): Promise<void> {
+    const rounds = this.rounds("kernel", 3);
+    const starts = this.o.tiny ? 2 : 6;
+    const jp = findJupyterPython();
+    if (!jp.found) {
+      this.skip("kernel start", `no Python with Jupyter: ${jp.tried.join("; ")}`);
+      return;
+    }
+    const python = jp.found.python;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-bench-kernel-"));
+    const oursDir = path.join(tmp, "ours");
+    writeKernelSpec(oursDir, this.root);
+    const tslabDir = path.join(tmp, "tslab");
+    fs.mkdirSync(path.join(tslabDir, "kernels", "tslab"), { recursive: true });
+    const tslabBin = path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
+    fs.writeFileSync(path.join(tslabDir, "kernels", "tslab", "kernel.json"), JSON.stringify({ argv: [this.node, tslabBin, "kernel", "--config-path", "{connection_file}"], display_name: "tslab", language: "typescript" }));
+    const base: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
+    const variants: { key: string; dir: string; env: NodeJS.ProcessEnv; who: "ours" | "peer"; tool: string }[] = [
+      { key: "ours", dir: oursDir, env: {}, who: "ours" as const, tool: "ELBO Lab kernel (kernel/launch.ts: sockets bound before the converter is built)" },
+      { key: "tslab", dir: tslabDir, env: {}, who: "peer" as const, tool: `tslab's own launcher, \`tslab kernel\` (tslab ${this.results.versions.tslab ?? ""})` },
+    ];
+    const v: Record<string, { ready: number[]; first: number[] }> = {};
+    for (const x of variants) v[x.key] = { ready: [], first: [] };
+    const code = "const x: number = 1 + 1; x";
+    for (let r = 0; r < rounds; r++) {
+      for (const x of variants) {
+        const env = { ...base, JUPYTER_PATH: x.dir, ...x.env };
+        // No GNU time around this child (rss: false): under it, the child that starts and kills kernels often
+        // ended with time's exit status 1 and no report from time, though it had printed its own.
+        const o = checkChild(`kernel start (${x.key})`, await runChild(python, [path.join(this.root, "bench", "peers", "kernel_start.py"), JSON.stringify({ kernel: "tslab", starts, code })], { env, cwd: path.join(this.root, "notebooks"), rss: false }));
+        v[x.key].ready.push(median(o.readySeconds as number[]));
+        v[x.key].first.push(median(o.firstCellSeconds as number[]));
+      }
+    }
+    const f: Record<string, Figure> = {};
+    for (const x of variants) {
+      f[`${x.key}.ready`] = this.figure({ id: `kernel.${x.key}-ready`, section: "kernel", label: "kernel start: to ready (kernel_info reply, IOPub connected)", unit: "s", who: x.who, tool: x.tool, values: v[x.key].ready, maxRssMb: null, note: `median of ${starts} starts per round` });
+      f[`${x.key}.first`] = this.figure({ id: `kernel.${x.key}-first-cell`, section: "kernel", label: `kernel start: to the first cell's reply (\`${code}\`)`, unit: "s", who: x.who, tool: x.tool, values: v[x.key].first, maxRssMb: null, note: `median of ${starts} starts per round` });
+    }
+    this.ratio("kernel.ours/tslab (ready)", f["ours.ready"], f["tslab.ready"], false);
+    const ready = f["ours.ready"];
+    this.results.targets.push({ name: "kernel start ≤ 2 s (start to ready, nothing else running)", target: "≤ 2 s", value: ready.median, met: ready.median <= 2, note: `median over rounds ${ready.median.toFixed(2)} s (range ${ready.min.toFixed(2)}–${ready.max.toFixed(2)}); to the first cell's reply ${f["ours.first"].median.toFixed(2)} s; tslab's own launcher ${f["tslab.ready"].median.toFixed(2)} s` });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  // ───────────────────────────── 5. the notebook suite ─────────────────────────────
   async suite(): Promise<void> {
     const tiny = this.o.tiny;
     const rounds = this.rounds("suite", 2);
-    const jupyter = pythonHas(["nbclient", "nbconvert", "jupyter_client"]);
-    if (!jupyter.ok) {
-      this.skip("notebook suite (runner and nbconvert)", jupyter.why);
+    // The project's Jupyter (scripts/setup.sh's .venv, or $ELBO_LAB_PYTHON), as the runner finds it.
+    const jp = findJupyterPython();
+    if (!jp.found) {
+      this.skip("notebook suite (runner and nbconvert)", `no Python with Jupyter: ${jp.tried.join("; ")}`);
       return;
     }
+    const jupyterPython = jp.found.python;
     const fixture = path.join(this.root, "bench", "fixtures", "empty-cells.ipynb");
     // The committed notebooks (notebooks being written by others right now are left out).
     const tracked = spawnSync("git", ["ls-files", "notebooks/*.ipynb"], { cwd: this.root, encoding: "utf8" });
@@ -515,7 +568,7 @@ class Bench {
       let total = 0;
       let peak = 0;
       for (const nb of notebooks) {
-        const c = await runChild(PYTHON, ["-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=900", "--output-dir", path.join(tmp, `nbconvert-${r}`), nb], { env, cwd: path.dirname(nb) });
+        const c = await runChild(jupyterPython, ["-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=900", "--output-dir", path.join(tmp, `nbconvert-${r}`), nb], { env, cwd: path.dirname(nb) });
         if (c.code !== 0) this.results.notes.push(`suite round ${r + 1}: nbconvert failed on ${path.basename(nb)}: ${c.stderr.trim().split("\n").pop()}`);
         total += c.wallSeconds;
         peak = Math.max(peak, c.treeMaxRssMb ?? NaN);

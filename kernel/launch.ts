@@ -155,9 +155,14 @@ interface TslabConverter {
  * Jupyter's client, whose sockets try to connect from the spawn on, only reached the kernel
  * after the build plus ZeroMQ's reconnect interval, by which time jupyter_client's
  * `wait_for_ready` had usually given up its first one-second wait and was asking again.
- * Measured: ready in 1.43 s (median of 8) with tslab's order, 1.20 s with this one. The kernel
- * still answers `kernel_info` only once the converter is built (the build is synchronous), so
- * "ready" means the same as before.
+ * Measured (`npm run bench -- --only kernel`, bench/kernel-start/RESULTS.md): ready in 1.95 s with
+ * `tslab kernel`, 1.71 s with this order. The kernel still answers `kernel_info` only once the
+ * converter is built (the build is synchronous), so "ready" means the same as before.
+ *
+ * Tried and not kept (2026-12-02): building the converter after the first `kernel_info` reply made
+ * "ready" 0.98 s but the first cell's reply 0.28 s later than now (jupyter_client asks again when
+ * IOPub was not yet connected, and its 0.2 s wait then falls before the build instead of during it);
+ * a V8 code cache for tslab's TypeScript (8 MB) saved about 0.05 s of 1.6 s (median of 10 pairs).
  */
 async function start(configPath: string, jsKernel: boolean): Promise<void> {
   /* eslint-disable @typescript-eslint/no-var-requires */
