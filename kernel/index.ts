@@ -10,6 +10,7 @@ export { checkClose, checkAtMost, checkTrue, checkFailsOn, CheckFailure, type Ch
 export { exercise, judge, ExerciseWrong, type ExerciseRecord, type ExerciseOptions } from "./exercise";
 export { illustrate, type IllustrationRecord } from "./illustrate";
 export { isSmoke, sized } from "./smoke";
+export { buildPath } from "./build-dir";
 export { emit, newDisplayId, inKernel, type MimeBundle } from "./output";
 export { show, showFigure, resendPlotlyJs, PLOTLY_MIME, type ShowOptions, type ShowResult } from "./display";
 export { warmUp } from "./render";

@@ -18,6 +18,9 @@ export const OUTPUT_TRUNCATED_MARKER = "… output truncated by ELBO Lab:";
 /** Environment variable that turns smoke mode on for notebooks (set by the runner under CI or --smoke). */
 export const SMOKE_ENV = "ELBO_LAB_SMOKE";
 
+/** Environment variable holding the runner's build folder, where notebooks save files (see ./build-dir.ts). */
+export const BUILD_DIR_ENV = "ELBO_LAB_BUILD_DIR";
+
 /** One record as it travels inside a display output. */
 export interface RecordPayload {
   name: string;

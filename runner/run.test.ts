@@ -168,7 +168,7 @@ describe("runner on broken notebooks", () => {
 });
 
 describe("runner options", () => {
-  test("smoke mode reaches the kernel, and is off without it", async () => {
+  test("smoke mode reaches the kernel, and is off without it; so does the run's build folder, where notebooks save files", async () => {
     const on = await startRun(["--smoke", "test/fixtures/notebooks/smoke.ipynb"]).done;
     const off = await startRun(["--no-smoke", "test/fixtures/notebooks/smoke.ipynb"]).done;
     try {
@@ -178,6 +178,10 @@ describe("runner options", () => {
       const recOff = JSON.parse(fs.readFileSync(path.join(off.build, "records.json"), "utf8"))["smoke.ipynb"];
       assert.deepEqual([recOn.smoke, recOn.samples], [true, 100]);
       assert.deepEqual([recOff.smoke, recOff.samples], [false, 100000]);
+      // Each run's own folder (npm run test:variants must not overwrite what the main run saved).
+      assert.equal(recOn.models, path.join(path.resolve(on.build), "models"));
+      assert.equal(recOff.models, path.join(path.resolve(off.build), "models"));
+      assert.notEqual(path.resolve(on.build), path.resolve(off.build));
     } finally {
       for (const r of [on, off]) fs.rmSync(r.build, { recursive: true, force: true });
     }

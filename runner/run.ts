@@ -20,7 +20,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { findJupyterPython, noJupyterMessage, projectRoot, writeKernelSpec } from "../kernel/jupyter";
 import { findChromium } from "../kernel/chromium";
-import { SMOKE_ENV } from "../kernel/protocol";
+import { BUILD_DIR_ENV, SMOKE_ENV } from "../kernel/protocol";
 import { startRenderService, type RenderService } from "../kernel/render-service";
 import { lockBuildFolder, readRecordsFile, STAGING_PREFIX, writeFileAtomic } from "./build-folder";
 import { EXERCISES_ENV } from "../kernel/exercise";
@@ -197,6 +197,8 @@ async function runLocked(opts: RunOptions, buildDir: string, python: string, log
     PYTHONUNBUFFERED: "1",
     // The executors die with this process, even when it is killed with SIGKILL (execute_notebook.py).
     ELBO_LAB_RUNNER_PID: String(process.pid),
+    // Where notebooks save files (kernel/build-dir.ts): this run's build folder, not the default build/.
+    [BUILD_DIR_ENV]: buildDir,
   };
   if (opts.answers === "mistakes") env[EXERCISES_ENV] = "mistakes";
   else delete env[EXERCISES_ENV];

