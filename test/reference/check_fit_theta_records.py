@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of the records of notebooks/15-fitting-theta-by-the-elbo.ipynb.
 
 Reads build/records.json (or the path given as the first argument) and recomputes both maximisers with
@@ -14,7 +14,7 @@ Compares θ_ML and θ_ELBO with the recorded ones (relative 1e-4: both sides loc
 ~√(ε/f″)), checks θ_ELBO > θ_ML on the squared-normal model by more than 20× that tolerance, and that
 the two agree on the normal–normal model.
 
-Run: /usr/bin/python3 test/reference/check_fit_theta_records.py [build/records.json]
+Run: .venv/bin/python test/reference/check_fit_theta_records.py [build/records.json]
 """
 import math
 import sys

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of the records of notebooks/09-gradient-vi.ipynb.
 
 Reads build/records.json (or the path given as the first argument) and recomputes, with NumPy/SciPy written
@@ -27,7 +27,7 @@ here from the definitions (not from the library's formulas, nor from the closed 
 
 Exits 1 at the first mismatch with both values, 0 with a one-line summary.
 
-Run: $ELBO_LAB_PYTHON or /usr/bin/python3 test/reference/check_gradient_vi_records.py [build/records.json]
+Run: .venv/bin/python test/reference/check_gradient_vi_records.py [build/records.json]
 """
 import math
 import sys

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of the records of notebooks/16-inside-the-vae.ipynb.
 
 Reads build/records.json (or the path given as the first argument) and recomputes, in NumPy (float64), from the
@@ -22,7 +22,7 @@ default, written by saveVae: model.json + little-endian float32 weights.bin), wi
   mean over images must agree with the recorded mean within 4 standard errors of the paired differences, and the
   approximation gap L_K − ELBO(refined q) > 0 beyond 4 standard errors over images.
 
-Run: /usr/bin/python3 test/reference/check_inside_vae_records.py [build/records.json]
+Run: .venv/bin/python test/reference/check_inside_vae_records.py [build/records.json]
 """
 import math
 import sys

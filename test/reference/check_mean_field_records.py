@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of the records of notebooks/14-mean-field-cavi.ipynb.
 
 Reads build/records.json (or the path given as the first argument) and recomputes with NumPy/SciPy,
@@ -16,7 +16,7 @@ from the textbook formulas written here:
 - for the 9-point data, ln p(x) by enumerating all 3⁹ assignments with scipy's multivariate Normal
   of each group (covariance s²I + σ₀²11ᵀ), and the CAVI ELBO below it.
 
-Run: /usr/bin/python3 test/reference/check_mean_field_records.py [build/records.json]
+Run: .venv/bin/python test/reference/check_mean_field_records.py [build/records.json]
 """
 import itertools
 import math

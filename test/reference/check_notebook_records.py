@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of the headline numbers of notebooks 01, 03, 04, 05, 06, 07, 08, 10 and 12.
 
 Reads build/records.json (or the path given as the first argument) and recomputes what those
@@ -23,7 +23,7 @@ Monte Carlo records are compared with their exact values within 4 of their recor
 errors. Exits 1 listing every mismatch, 0 with a one-line summary. A notebook absent from the
 records (not run) is skipped and named.
 
-Run: $ELBO_LAB_PYTHON or /usr/bin/python3 test/reference/check_notebook_records.py [build/records.json]
+Run: .venv/bin/python test/reference/check_notebook_records.py [build/records.json]
 """
 import json
 import math

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of the records of notebooks/13-three-roads-meet.ipynb.
 
 Reads build/records.json (or the path given as the first argument) and recomputes, with NumPy/SciPy
@@ -17,7 +17,7 @@ written here from the textbook (not from the library's formulas):
   the recorded closed form and quadrature values (1e-8) and the Monte Carlo value (5 recorded s.e.);
   E_r[log w] likewise; and E_r[b_q] ≤ log p(x).
 
-Run: /usr/bin/python3 test/reference/check_three_roads_records.py [build/records.json]
+Run: .venv/bin/python test/reference/check_three_roads_records.py [build/records.json]
 """
 import math
 import sys

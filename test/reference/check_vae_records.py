@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of notebook 11 (the VAE on MNIST): its claimed test numbers, recomputed in NumPy
 from the saved weights and the raw digits, with draws of our own.
 

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent check of the records of notebooks/02-video-walkthrough.ipynb.
 
 Reads build/records.json (or the path given as the first argument), takes the recorded
@@ -14,7 +14,7 @@ Tolerance: |recorded − expected| ≤ REL·|expected| + ABS with REL = 1e-9 and
 absolute floor is for KL = 0 at the posterior, where a relative tolerance means nothing).
 quad is run to 1e-12 relative; its agreement with the closed forms is checked at the same tolerance.
 
-Run: /usr/bin/python3 test/reference/check_walkthrough_records.py [build/records.json]
+Run: .venv/bin/python test/reference/check_walkthrough_records.py [build/records.json]
 (the python3 first on PATH may lack NumPy/SciPy).
 """
 import json

@@ -2,7 +2,7 @@
 """Independent reference values for src/tf/gradient-vi, src/iwae and src/em tests (NumPy/SciPy).
 
 Run with Debian's python (it has numpy and scipy):
-    /usr/bin/python3 test/reference/gradient_vi_reference.py
+    .venv/bin/python test/reference/gradient_vi_reference.py
 It writes test/reference/gradient-vi-reference.json next to this script. The TypeScript tests
 read the data and the expected values from that file; nothing here comes from the TS code.
 """

@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent reference values for ELBO Lab's numerical core.
 
 Run with Debian's Python (it has NumPy, SciPy and mpmath):
 
-    /usr/bin/python3 test/reference/make_reference.py
+    .venv/bin/python test/reference/make_reference.py
 
 It writes test/reference/reference.json next to this file. Nothing here imports or copies output
 of the TypeScript code: values come from scipy.stats / scipy.special / scipy.integrate.quad, from
