@@ -130,6 +130,18 @@ function pythonVersions(): Record<string, unknown> {
   }
 }
 
+/** nbconvert and nbclient of the project's Jupyter (the venv), which the kernel and suite sections run on. */
+function jupyterVersions(): Record<string, unknown> {
+  const jp = findJupyterPython().found;
+  if (!jp) return {};
+  const r = spawnSync(jp.python, ["-c", "import json, nbconvert, nbclient\nprint(json.dumps({'nbconvert': nbconvert.__version__, 'nbclient': nbclient.__version__}))"], { encoding: "utf8" });
+  try {
+    return { ...(JSON.parse(r.stdout.trim()) as Record<string, unknown>), jupyterPython: jp.python };
+  } catch {
+    return {};
+  }
+}
+
 /** The BLAS a python process with numpy + torch loads, from its /proc/self/maps. */
 function pythonBlas(): string[] {
   const r = spawnSync(PYTHON, ["-c", "import numpy\ntry:\n import torch\nexcept Exception: pass\nprint('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if any(s in l for s in ('blas', 'lapack', 'mkl'))})))"], { encoding: "utf8" });
@@ -651,7 +663,7 @@ export function renderMarkdown(res: Results): string {
 export async function main(argv: string[]): Promise<number> {
   const o = parseOptions(argv);
   const b = new Bench(o);
-  Object.assign(b.results.versions, pythonVersions());
+  Object.assign(b.results.versions, pythonVersions(), jupyterVersions());
   b.results.versions.pythonBlas = pythonBlas();
   console.log(`ELBO Lab bench${o.tiny ? " (tiny)" : ""}: sections ${o.only.join(", ")} → ${o.out}`);
   b.load("start");
