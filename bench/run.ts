@@ -130,9 +130,15 @@ function pythonVersions(): Record<string, unknown> {
   }
 }
 
+/** The project's Jupyter (scripts/setup.sh's .venv, or $ELBO_LAB_PYTHON), as the runner finds it; probed once. */
+let jupyterProbe: ReturnType<typeof findJupyterPython> | null = null;
+function projectJupyter(): ReturnType<typeof findJupyterPython> {
+  return (jupyterProbe ??= findJupyterPython());
+}
+
 /** nbconvert and nbclient of the project's Jupyter (the venv), which the kernel and suite sections run on. */
 function jupyterVersions(): Record<string, unknown> {
-  const jp = findJupyterPython().found;
+  const jp = projectJupyter().found;
   if (!jp) return {};
   const r = spawnSync(jp.python, ["-c", "import json, nbconvert, nbclient\nprint(json.dumps({'nbconvert': nbconvert.__version__, 'nbclient': nbclient.__version__}))"], { encoding: "utf8" });
   try {
@@ -478,7 +484,7 @@ class Bench {
   async kernel(): Promise<void> {
     const rounds = this.rounds("kernel", 3);
     const starts = this.o.tiny ? 2 : 6;
-    const jp = findJupyterPython();
+    const jp = projectJupyter();
     if (!jp.found) {
       this.skip("kernel start", `no Python with Jupyter: ${jp.tried.join("; ")}`);
       return;
@@ -491,17 +497,16 @@ class Bench {
     fs.mkdirSync(path.join(tslabDir, "kernels", "tslab"), { recursive: true });
     const tslabBin = path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
     fs.writeFileSync(path.join(tslabDir, "kernels", "tslab", "kernel.json"), JSON.stringify({ argv: [this.node, tslabBin, "kernel", "--config-path", "{connection_file}"], display_name: "tslab", language: "typescript" }));
-    const base: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
-    const variants: { key: string; dir: string; env: NodeJS.ProcessEnv; who: "ours" | "peer"; tool: string }[] = [
-      { key: "ours", dir: oursDir, env: {}, who: "ours" as const, tool: "ELBO Lab kernel (kernel/launch.ts: sockets bound before the converter is built)" },
-      { key: "tslab", dir: tslabDir, env: {}, who: "peer" as const, tool: `tslab's own launcher, \`tslab kernel\` (tslab ${this.results.versions.tslab ?? ""})` },
+    const variants: { key: string; dir: string; who: "ours" | "peer"; tool: string }[] = [
+      { key: "ours", dir: oursDir, who: "ours", tool: "ELBO Lab kernel (kernel/launch.ts: sockets bound before the converter is built)" },
+      { key: "tslab", dir: tslabDir, who: "peer", tool: `tslab's own launcher, \`tslab kernel\` (tslab ${this.results.versions.tslab ?? ""})` },
     ];
     const v: Record<string, { ready: number[]; first: number[] }> = {};
     for (const x of variants) v[x.key] = { ready: [], first: [] };
     const code = "const x: number = 1 + 1; x";
     for (let r = 0; r < rounds; r++) {
       for (const x of variants) {
-        const env = { ...base, JUPYTER_PATH: x.dir, ...x.env };
+        const env = { ...process.env, PYTHONUNBUFFERED: "1", JUPYTER_PATH: x.dir };
         // No GNU time around this child (rss: false): under it, the child that starts and kills kernels often
         // ended with time's exit status 1 and no report from time, though it had printed its own.
         const o = checkChild(`kernel start (${x.key})`, await runChild(python, [path.join(this.root, "bench", "peers", "kernel_start.py"), JSON.stringify({ kernel: "tslab", starts, code })], { env, cwd: path.join(this.root, "notebooks"), rss: false }));
@@ -524,8 +529,7 @@ class Bench {
   async suite(): Promise<void> {
     const tiny = this.o.tiny;
     const rounds = this.rounds("suite", 2);
-    // The project's Jupyter (scripts/setup.sh's .venv, or $ELBO_LAB_PYTHON), as the runner finds it.
-    const jp = findJupyterPython();
+    const jp = projectJupyter();
     if (!jp.found) {
       this.skip("notebook suite (runner and nbconvert)", `no Python with Jupyter: ${jp.tried.join("; ")}`);
       return;

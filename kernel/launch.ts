@@ -156,8 +156,9 @@ interface TslabConverter {
  * after the build plus ZeroMQ's reconnect interval, by which time jupyter_client's
  * `wait_for_ready` had usually given up its first one-second wait and was asking again.
  * Measured (`npm run bench -- --only kernel`, bench/kernel-start/RESULTS.md): ready in 1.95 s with
- * `tslab kernel`, 1.71 s with this order (a second run, on a slower spell of the machine: 2.07 s, 1.89 s). The kernel still answers `kernel_info` only once the
- * converter is built (the build is synchronous), so "ready" means the same as before.
+ * `tslab kernel`, 1.71 s with this order (a second run, on a slower spell of the machine: 2.07 s and
+ * 1.89 s). The kernel still answers `kernel_info` only once the converter is built (the build is
+ * synchronous), so "ready" means the same as before.
  *
  * Tried and not kept (2026-12-02): building the converter after the first `kernel_info` reply made
  * "ready" 0.98 s but the first cell's reply 0.28 s later than now (jupyter_client asks again when

@@ -56,7 +56,7 @@ const skip = !jupyter || !fs.existsSync(jupyter) ? "no Jupyter environment (run 
 // gives it the project's template (elbo-lab-latex): xelatex's default fonts lacked ✔, ≥, ∫, ‖ (84 blanks in the walkthrough).
 const noLatex = skip || (!has("xelatex") ? "no xelatex (bash scripts/setup.sh --latex)" : !has("pandoc") ? "no pandoc (bash scripts/setup.sh --latex)" : false);
 // webpdf's completeness on every notebook, and the walkthrough beside busy loops, run by default (CI included);
-// ELBO_LAB_TEST_WEBPDF=0 leaves them out (about 6 minutes here). The template's print hold (see the file comment)
+// ELBO_LAB_TEST_WEBPDF=0 leaves them out (276 s in the fresh-clone CI). The template's print hold (see the file comment)
 // made every print here complete: 17 of 17 notebooks and 6 of 6 walkthroughs beside two busy loops (load about 4).
 // At load 12-15 (helpers' work plus the busy loops) some still printed early: the worker's requests stalled for
 // over a second with every thread of the page. Until 2026-12-02 this test was opt-in because of that; two of its

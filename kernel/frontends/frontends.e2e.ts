@@ -45,7 +45,9 @@ const NOTEBOOK_TIMEOUT_MS = 600_000;
  * The kernels' environment: smoke mode; and no static images (they are hidden on screen, shown only
  * in print; each kernel would otherwise launch a Chromium of its own, seconds of a 2-core machine).
  */
-const KERNEL_ENV: Record<string, string> = { ELBO_LAB_SMOKE: "1", ELBO_LAB_CHROMIUM: "none" };
+const KERNEL_ENV = { ELBO_LAB_SMOKE: "1", ELBO_LAB_CHROMIUM: "none" };
+/** KERNEL_ENV, plus the served copy's own build/ for saved models (not the checkout's, whose records the reference checks read). */
+const kernelEnv = (): Record<string, string> => ({ ...KERNEL_ENV, [BUILD_DIR_ENV]: path.join(served, "build") });
 
 const pick = (process.env.ELBO_LAB_BROWSER_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const NOTEBOOKS = fs
@@ -64,9 +66,7 @@ before(async () => {
   if (skip) return;
   fs.mkdirSync(SHOTS, { recursive: true });
   served = servedCopy(root);
-  // Saved models go to the served copy's own build/, not the checkout's (whose records the reference checks read).
-  KERNEL_ENV[BUILD_DIR_ENV] = path.join(served, "build");
-  lab = await JupyterServer.start({ root: served, env: KERNEL_ENV });
+  lab = await JupyterServer.start({ root: served, env: kernelEnv() });
   browser = await getBrowser();
 });
 
@@ -253,7 +253,7 @@ test(`Notebook 7: ${WALKTHROUGH} as a student sees it`, { skip, timeout: NOTEBOO
 test("JupyterLab without the Plotly renderer: untrusted notebook shows a note per figure; reload + re-run draws; the saved file draws alone", { skip, timeout: NOTEBOOK_TIMEOUT_MS + 300_000 }, async () => {
   const t0 = Date.now();
   // Fresh data dir: nothing this server sees is signed, so a notebook saved by the other server is untrusted here.
-  const bare = await JupyterServer.start({ root: served, disabledPlugins: [RENDERER_PLUGIN], env: KERNEL_ENV });
+  const bare = await JupyterServer.start({ root: served, disabledPlugins: [RENDERER_PLUGIN], env: kernelEnv() });
   try {
     // 1. The text/html route live: run all, (keep an executed copy the server never signed), clear every
     //    output, save, reload (the kernel lives on), re-run one figure cell.
